@@ -1,0 +1,129 @@
+// swift-tools-version:6.2
+import PackageDescription
+
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny")
+]
+
+let package = Package(
+    name: "ClipKit",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "clipkit", targets: ["clipkit"]),
+        .library(name: "ClipMedia", targets: ["ClipMedia"]),
+        .library(name: "ClipProviders", targets: ["ClipProviders"]),
+        .library(name: "ClipPipeline", targets: ["ClipPipeline"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+    ],
+    targets: [
+        // MARK: FFmpeg bridge and media operations (no networking)
+        .systemLibrary(
+            name: "CFFmpeg",
+            pkgConfig: "libavformat libavcodec libavutil libswscale",
+            providers: [.apt(["libavformat-dev", "libavcodec-dev", "libavutil-dev", "libswscale-dev"])]
+        ),
+        .target(
+            name: "ClipMedia",
+            dependencies: ["CFFmpeg"],
+            swiftSettings: swiftSettings
+        ),
+
+        // MARK: Provider clients (no FFmpeg)
+        .target(
+            name: "ClipProviders",
+            dependencies: [
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
+        // MARK: Local sandbox that speaks the providers' wire formats and renders real clips
+        .target(
+            name: "ClipSandbox",
+            dependencies: [
+                "ClipMedia",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
+        // MARK: Orchestration: presets, QA policy, generate, chains, journal, gallery, webhooks
+        .target(
+            name: "ClipPipeline",
+            dependencies: [
+                "ClipMedia",
+                "ClipProviders",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
+        // MARK: Command-line tool
+        .executableTarget(
+            name: "clipkit",
+            dependencies: [
+                "ClipMedia",
+                "ClipProviders",
+                "ClipSandbox",
+                "ClipPipeline",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
+        // MARK: Test support and tests
+        .target(
+            name: "ClipTestSupport",
+            dependencies: ["ClipMedia"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ClipMediaTests",
+            dependencies: ["ClipMedia", "ClipTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ClipProvidersTests",
+            dependencies: [
+                "ClipProviders",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            resources: [.copy("Samples")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ClipSandboxTests",
+            dependencies: ["ClipSandbox", "ClipMedia", "ClipTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ClipPipelineTests",
+            dependencies: ["ClipPipeline", "ClipSandbox", "ClipTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ClipKitTests",
+            dependencies: ["ClipTestSupport", "ClipMedia"],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)

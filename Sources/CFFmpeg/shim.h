@@ -1,0 +1,73 @@
+// The one umbrella header of the CFFmpeg module: FFmpeg 5.1's public headers, plus static inline
+// wrappers for what Swift cannot import (function-like macros, MKTAG-based constants, compound literals).
+// Every symbol defined here is prefixed `cffmpeg_`.
+#ifndef CFFMPEG_SHIM_H
+#define CFFMPEG_SHIM_H
+
+#include <errno.h>
+#include <math.h>
+#include <libavformat/avformat.h>
+#include <libavcodec/avcodec.h>
+#include <libavutil/avutil.h>
+#include <libavutil/display.h>
+#include <libavutil/error.h>
+#include <libavutil/imgutils.h>
+#include <libavutil/opt.h>
+#include <libavutil/pixdesc.h>
+#include <libswscale/swscale.h>
+
+/// AVERROR(e) is a function-like macro.
+static inline int cffmpeg_averror(int posix_error) { return AVERROR(posix_error); }
+
+/// AVERROR(EAGAIN): the codec wants input (or output) before it can go on.
+static const int cffmpeg_error_again = AVERROR(EAGAIN);
+/// AVERROR_EOF is built with FFERRTAG/MKTAG, which Swift cannot import.
+static const int cffmpeg_error_eof = AVERROR_EOF;
+/// AVERROR_INVALIDDATA, likewise built with FFERRTAG.
+static const int cffmpeg_error_invalid_data = AVERROR_INVALIDDATA;
+/// AVERROR_DECODER_NOT_FOUND, likewise.
+static const int cffmpeg_error_decoder_not_found = AVERROR_DECODER_NOT_FOUND;
+/// AVERROR_ENCODER_NOT_FOUND, likewise.
+static const int cffmpeg_error_encoder_not_found = AVERROR_ENCODER_NOT_FOUND;
+/// AVERROR_STREAM_NOT_FOUND, likewise.
+static const int cffmpeg_error_stream_not_found = AVERROR_STREAM_NOT_FOUND;
+/// AVERROR(ENOMEM), used when an av_*_alloc returns NULL.
+static const int cffmpeg_error_no_memory = AVERROR(ENOMEM);
+
+/// AV_NOPTS_VALUE is a cast expression Swift does not import.
+static const int64_t cffmpeg_nopts_value = AV_NOPTS_VALUE;
+/// AV_TIME_BASE_Q is a compound literal.
+static inline AVRational cffmpeg_time_base_q(void) { return (AVRational){1, AV_TIME_BASE}; }
+
+/// The rotation (degrees, counter-clockwise as libavutil reports it) of a stream's display matrix,
+/// or NAN when the stream carries none. FFmpeg 5.1 keeps it in the stream's side data.
+static inline double cffmpeg_stream_rotation(const AVStream *stream) {
+    size_t size = 0;
+    const uint8_t *matrix = av_stream_get_side_data(stream, AV_PKT_DATA_DISPLAYMATRIX, &size);
+    if (matrix == NULL || size < 9 * sizeof(int32_t)) return NAN;
+    return av_display_rotation_get((const int32_t *)matrix);
+}
+
+/// Writes a display matrix for `degrees` (counter-clockwise) into a stream's side data, so a muxer
+/// stores it (tkhd matrix in MP4). Returns 0 or a negative AVERROR.
+static inline int cffmpeg_stream_set_rotation(AVStream *stream, double degrees) {
+    uint8_t *data = av_stream_new_side_data(stream, AV_PKT_DATA_DISPLAYMATRIX, 9 * sizeof(int32_t));
+    if (data == NULL) return AVERROR(ENOMEM);
+    av_display_rotation_set((int32_t *)data, degrees);
+    return 0;
+}
+
+/// av_opt_set_int on an object's private options (AV_OPT_SEARCH_CHILDREN is a macro-built flag).
+static inline int cffmpeg_opt_set(void *object, const char *name, const char *value) {
+    return av_opt_set(object, name, value, AV_OPT_SEARCH_CHILDREN);
+}
+
+/// av_opt_set_int with AV_OPT_SEARCH_CHILDREN.
+static inline int cffmpeg_opt_set_int(void *object, const char *name, int64_t value) {
+    return av_opt_set_int(object, name, value, AV_OPT_SEARCH_CHILDREN);
+}
+
+/// FFmpeg's own logging goes to stderr by default; ClipKit reports errors itself.
+static inline void cffmpeg_set_log_level(int level) { av_log_set_level(level); }
+
+#endif

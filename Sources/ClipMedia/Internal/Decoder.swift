@@ -1,0 +1,112 @@
+import CFFmpeg
+
+/// An opened decoder (`AVCodecContext`) for one stream, freed with the wrapper.
+///
+/// ``decode(_:into:)`` wraps the send/receive dance: it sends a packet (or `nil` to flush),
+/// hands every frame that comes out to a closure, and counts decoding errors instead of
+/// stopping, so a damaged packet costs one frame, not the file.
+final class Decoder {
+    let context: UnsafeMutablePointer<AVCodecContext>
+    private let frame: Frame
+    /// Packets or frames the decoder rejected as invalid.
+    private(set) var errorCount = 0
+    private(set) var lastError: FFmpegError?
+    private var drained = false
+
+    /// Opens a decoder for `stream`.
+    /// - Parameter threads: 0 lets FFmpeg pick (frame threads on every core); 1 decodes in this thread.
+    init(stream: UnsafeMutablePointer<AVStream>, threads: Int32 = 0) throws(FFmpegError) {
+        let parameters = stream.pointee.codecpar!
+        guard let codec = avcodec_find_decoder(parameters.pointee.codec_id) else {
+            throw FFmpegError(code: cffmpeg_error_decoder_not_found, operation: "avcodec_find_decoder")
+        }
+        context = try allocated(avcodec_alloc_context3(codec), "avcodec_alloc_context3")
+        frame = try Frame()
+        do {
+            try check(avcodec_parameters_to_context(context, parameters), "avcodec_parameters_to_context")
+            context.pointee.pkt_timebase = stream.pointee.time_base
+            context.pointee.thread_count = threads
+            try check(avcodec_open2(context, codec, nil), "avcodec_open2")
+        } catch {
+            var context: UnsafeMutablePointer<AVCodecContext>? = context
+            avcodec_free_context(&context)
+            throw error
+        }
+    }
+
+    deinit {
+        var context: UnsafeMutablePointer<AVCodecContext>? = context
+        avcodec_free_context(&context)
+    }
+
+    /// Which frames the decoder may skip: `AVDISCARD_NONREF` skips frames no other frame refers to,
+    /// `AVDISCARD_NONKEY` everything but keyframes. Takes effect from the next packet sent.
+    var skipFrame: AVDiscard {
+        get { context.pointee.skip_frame }
+        set { context.pointee.skip_frame = newValue }
+    }
+
+    /// Sends `packet` (nil flushes the decoder at the end of the input) and passes each decoded frame
+    /// to `body`. The frame is only valid inside the call; take a ``Frame/reference()`` to keep it.
+    /// - Returns: false once the decoder is fully drained.
+    @discardableResult
+    func decode(_ packet: Packet?, into body: (Frame) throws -> Void) throws -> Bool {
+        guard !drained else { return false }
+        for _ in 0..<8 {
+            let sent = avcodec_send_packet(context, packet?.pointer)
+            if sent == cffmpeg_error_again {
+                // The decoder is full: read its frames, then the packet goes in.
+                guard try receiveAll(body) else { return false }
+                continue
+            }
+            if sent < 0 && sent != cffmpeg_error_eof {
+                record(FFmpegError(code: sent, operation: "avcodec_send_packet"))
+            }
+            return try receiveAll(body)
+        }
+        record(FFmpegError(code: cffmpeg_error_again, operation: "avcodec_send_packet"))
+        return true
+    }
+
+    /// Receives frames until the decoder wants input. Returns false once it is drained.
+    private func receiveAll(_ body: (Frame) throws -> Void) throws -> Bool {
+        var consecutiveErrors = 0
+        while true {
+            let received = avcodec_receive_frame(context, frame.pointer)
+            if received == cffmpeg_error_again { return true }
+            if received == cffmpeg_error_eof {
+                drained = true
+                return false
+            }
+            if received < 0 {
+                record(FFmpegError(code: received, operation: "avcodec_receive_frame"))
+                consecutiveErrors += 1
+                if consecutiveErrors > 64 { return true }
+                continue
+            }
+            consecutiveErrors = 0
+            defer { frame.unref() }
+            try body(frame)
+        }
+    }
+
+    /// Sends the end of input and passes every frame still held back (B-frame reordering, frame
+    /// threads) to `body`.
+    func flush(into body: (Frame) throws -> Void) throws {
+        while try decode(nil, into: body) {}
+    }
+
+    /// Forgets buffered state after a seek.
+    func reset() {
+        avcodec_flush_buffers(context)
+        drained = false
+    }
+
+    private func record(_ error: FFmpegError) {
+        errorCount += 1
+        lastError = error
+    }
+}
+
+@available(*, unavailable)
+extension Decoder: Sendable {}

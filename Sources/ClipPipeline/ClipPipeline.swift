@@ -1,0 +1,1 @@
+// ClipPipeline: presets, QA policy, generate, chains, the journal, galleries and webhooks.

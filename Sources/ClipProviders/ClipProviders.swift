@@ -1,0 +1,1 @@
+// ClipProviders: clients for the video-generation task APIs (PiAPI, KKIAI, Pixwith, Luma). No FFmpeg here.

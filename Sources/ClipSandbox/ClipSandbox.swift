@@ -1,0 +1,1 @@
+// ClipSandbox: a loopback server that speaks the providers' wire formats and renders real clips.

@@ -1,0 +1,1 @@
+// Test-only helpers: fixtures made at test time, temporary directories.

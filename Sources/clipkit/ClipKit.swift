@@ -1,0 +1,13 @@
+import ArgumentParser
+
+@main
+struct ClipKit: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "clipkit",
+        abstract: "Turn AI-generated video clips into verified outputs, long sequences and galleries.",
+        version: "0.1.0",
+        subcommands: [
+            // Each subcommand lives in Commands/<Name>.swift.
+        ]
+    )
+}
