@@ -56,7 +56,7 @@ public struct Downloader: Sendable {
     public var logger: Logger?
 
     public init(
-        client: HTTPClient = .shared,
+        client: HTTPClient = AsyncHTTPTransport.defaultClient,
         maximumBytes: Int64 = 2 << 30,
         maxAttempts: Int = 5,
         maxRefreshes: Int = 2,

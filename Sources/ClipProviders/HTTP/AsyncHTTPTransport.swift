@@ -11,12 +11,27 @@ public struct AsyncHTTPTransport: HTTPTransport {
     public var maximumResponseBytes: Int
 
     /// - Parameters:
-    ///   - client: the client to use; `HTTPClient.shared` by default (owned and shut down by AHC).
+    ///   - client: the client to use; ``defaultClient`` unless given.
     ///   - maximumResponseBytes: the largest response body accepted.
-    public init(client: HTTPClient = .shared, maximumResponseBytes: Int = 16 << 20) {
+    public init(client: HTTPClient = AsyncHTTPTransport.defaultClient, maximumResponseBytes: Int = 16 << 20) {
         self.client = client
         self.maximumResponseBytes = maximumResponseBytes
     }
+
+    /// A process-wide client for provider calls and downloads, never shut down (like `HTTPClient.shared`),
+    /// configured so that failures are classifiable:
+    /// - connection attempts are not retried inside AsyncHTTPClient, so "connection refused" surfaces at once
+    ///   as a failure that provably sent nothing, and ``RetryPolicy`` decides what to do;
+    /// - no transparent decompression, so byte counts match `Content-Length` and `Range` offsets.
+    public static let defaultClient: HTTPClient = {
+        var configuration = HTTPClient.Configuration(
+            redirectConfiguration: .follow(max: 10, allowCycles: false),
+            timeout: .init(connect: .seconds(15), read: .seconds(120)),
+            decompression: .disabled
+        )
+        configuration.connectionPool.retryConnectionEstablishment = false
+        return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+    }()
 
     public func send(
         _ request: ProviderHTTPRequest, timeout: Duration, logger: Logger?
