@@ -113,7 +113,10 @@ extension GenerationRequest: CustomStringConvertible {
         if let startImage { parts.append("start: \(startImage)") }
         if let endImage { parts.append("end: \(endImage)") }
         if let extend { parts.append("extend: \(extend.taskID)") }
-        if let webhookURL { parts.append("webhook: \(webhookURL.absoluteString)") }
+        if let webhookURL {
+            // The query may hold a per-task callback token: show only where callbacks go.
+            parts.append("webhook: \(webhookURL.scheme ?? "")://\(webhookURL.host ?? "")\(webhookURL.path)")
+        }
         if webhookSecret != nil { parts.append("webhook secret: <redacted>") }
         return "GenerationRequest(" + parts.joined(separator: ", ") + ")"
     }
