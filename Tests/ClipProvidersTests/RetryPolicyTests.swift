@@ -138,4 +138,11 @@ struct RetryPolicyTests {
         #expect(try await luma(transport, policy: policy).submit(request) == "gen-1")
         #expect(transport.requests.count == 2)
     }
+
+    @Test func anUnreadable2xxCreateAnswerMayHaveCreatedATask() async throws {
+        let transport = ScriptedTransport([ScriptedTransport.response(200, "<html>gateway</html>")])
+        let error = await #expect(throws: ProviderError.self) { try await luma(transport).submit(request) }
+        #expect(error?.kind == .mayHaveBeenSubmitted)
+        #expect(transport.requests.count == 1)
+    }
 }

@@ -29,18 +29,6 @@ public struct Downloader: Sendable {
         }
     }
 
-    /// What a finished download produced.
-    public struct Result: Hashable, Sendable {
-        public var file: URL
-        public var bytes: Int64
-        /// HTTP requests made, including resumed and refreshed ones.
-        public var attempts: Int
-        /// Whether some bytes came from a resumed (`206`) request.
-        public var resumed: Bool
-        /// How many times ``Item/refreshURL`` gave a new link.
-        public var refreshes: Int
-    }
-
     private let client: HTTPClient
     /// The largest file accepted (2 GiB by default).
     public var maximumBytes: Int64
@@ -96,7 +84,7 @@ public struct Downloader: Sendable {
         refreshURL: (@Sendable () async throws -> URL)? = nil,
         verify: (@Sendable (String) throws -> Void)? = nil,
         progress: (@Sendable (DownloadProgress) -> Void)? = nil
-    ) async throws -> Result {
+    ) async throws -> DownloadedFile {
         try Self.checkScheme(url)
         let part = Self.partialFile(for: destination)
         let fileName = destination.lastPathComponent
@@ -228,7 +216,7 @@ public struct Downloader: Sendable {
                 try file.move(to: destination)
                 progress?(DownloadProgress(fileName: fileName, bytesReceived: size, totalBytes: size, isComplete: true))
                 logger?.info("downloaded", metadata: ["file": "\(fileName)", "bytes": "\(size)"])
-                return Result(
+                return DownloadedFile(
                     file: destination, bytes: size, attempts: state.requests, resumed: state.resumed,
                     refreshes: state.refreshes)
             } catch let error as DownloadError {
@@ -251,9 +239,9 @@ public struct Downloader: Sendable {
         _ items: [Item],
         maxConcurrent: Int = 3,
         progress: (@Sendable (DownloadProgress) -> Void)? = nil
-    ) async -> [Swift.Result<Result, any Error>] {
-        var results = [Swift.Result<Result, any Error>?](repeating: nil, count: items.count)
-        await withTaskGroup(of: (Int, Swift.Result<Result, any Error>).self) { group in
+    ) async -> [Result<DownloadedFile, any Error>] {
+        var results = [Result<DownloadedFile, any Error>?](repeating: nil, count: items.count)
+        await withTaskGroup(of: (Int, Result<DownloadedFile, any Error>).self) { group in
             var next = 0
             func start() {
                 guard next < items.count else { return }

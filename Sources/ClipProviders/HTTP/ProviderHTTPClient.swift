@@ -107,6 +107,16 @@ struct ProviderHTTPClient: Sendable {
         return response
     }
 
+    /// Reads the task id from a create answer. A 2xx answer that cannot be read may still have created a
+    /// (billed) task, so a decoding failure there becomes ``ProviderError/Kind/mayHaveBeenSubmitted``.
+    func readCreatedTaskID(_ response: ProviderHTTPResponse, _ read: () throws -> String) throws -> String {
+        do {
+            return try read()
+        } catch let error as ProviderError where error.kind == .decoding && (200..<300).contains(response.status) {
+            throw ProviderError.mayHaveBeenSubmitted("its answer could not be read: \(error)", provider: provider)
+        }
+    }
+
     /// Throws the matching ``ProviderError`` unless the status is 2xx.
     func checkStatus(_ response: ProviderHTTPResponse) throws {
         guard !(200..<300).contains(response.status) else { return }

@@ -76,9 +76,11 @@ public struct KKIAIClient: VideoGenerationProvider {
             ?? "/luma/generations"
         let response = try await http.send(
             .POST, try http.url(path), headers: try headers(), body: body, kind: .create, operation: "create task")
-        let answer = try parse(response, what: "create answer")
-        guard let id = answer.taskID else {
-            throw ProviderError.decoding("create answer", detail: "no id or data.task_id", provider: kind)
+        let id = try http.readCreatedTaskID(response) {
+            guard let id = try parse(response, what: "create answer").taskID else {
+                throw ProviderError.decoding("create answer", detail: "no id or data.task_id", provider: kind)
+            }
+            return id
         }
         http.logger?.info("KKIAI task created", metadata: ["taskID": "\(id)"])
         return id

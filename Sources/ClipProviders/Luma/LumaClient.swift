@@ -79,9 +79,11 @@ public struct LumaClient: VideoGenerationProvider {
             .POST, try http.url(Self.generationsPath), headers: try headers(), body: body, kind: .create,
             operation: "create generation")
         try http.checkStatus(response)
-        let generation = try http.decode(LumaWire.Generation.self, from: response.body, what: "create answer")
-        http.logger?.info("Luma generation created", metadata: ["taskID": "\(generation.id)"])
-        return generation.id
+        let id = try http.readCreatedTaskID(response) {
+            try http.decode(LumaWire.Generation.self, from: response.body, what: "create answer").id
+        }
+        http.logger?.info("Luma generation created", metadata: ["taskID": "\(id)"])
+        return id
     }
 
     public func fetch(taskID: String) async throws -> TaskSnapshot {

@@ -68,9 +68,9 @@ public struct PiAPIClient: VideoGenerationProvider {
         let response = try await http.send(
             .POST, try http.url("/api/v1/task"), headers: try headers(), body: body, kind: .create,
             operation: "create task")
-        let task = try decodeTask(response, what: "create answer")
-        http.logger?.info("PiAPI task created", metadata: ["taskID": "\(task.taskID)"])
-        return task.taskID
+        let id = try http.readCreatedTaskID(response) { try decodeTask(response, what: "create answer").taskID }
+        http.logger?.info("PiAPI task created", metadata: ["taskID": "\(id)"])
+        return id
     }
 
     public func fetch(taskID: String) async throws -> TaskSnapshot {

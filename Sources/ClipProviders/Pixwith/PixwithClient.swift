@@ -64,9 +64,11 @@ public struct PixwithClient: VideoGenerationProvider {
         let response = try await http.send(
             .POST, try http.url("/api/task/create"), headers: try headers(), body: body, kind: .create,
             operation: "create task")
-        let data = try unwrap(response, what: "create answer")
-        guard let id = data.string(at: "task_id"), !id.isEmpty else {
-            throw ProviderError.decoding("create answer", detail: "missing data.task_id", provider: kind)
+        let id = try http.readCreatedTaskID(response) {
+            guard let id = try unwrap(response, what: "create answer").string(at: "task_id"), !id.isEmpty else {
+                throw ProviderError.decoding("create answer", detail: "missing data.task_id", provider: kind)
+            }
+            return id
         }
         http.logger?.info("Pixwith task created", metadata: ["taskID": "\(id)"])
         return id
