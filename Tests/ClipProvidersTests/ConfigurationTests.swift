@@ -63,7 +63,9 @@ struct ConfigurationTests {
         let c = try ProviderConfiguration.resolve(.piapi, environment: ["CLIPKIT_CONFIG": file.path])
         #expect(c.apiKey == APIKey("file-key"))
         let xdg = file.deletingLastPathComponent().deletingLastPathComponent()
-        #expect(ProviderConfiguration.defaultConfigFile(environment: ["XDG_CONFIG_HOME": xdg.path]).path.hasSuffix("clipkit/config.json"))
+        #expect(
+            ProviderConfiguration.defaultConfigFile(environment: ["XDG_CONFIG_HOME": xdg.path]).path.hasSuffix(
+                "clipkit/config.json"))
     }
 
     @Test func aMalformedFileIsAClearErrorWithoutItsContents() throws {
@@ -77,13 +79,15 @@ struct ConfigurationTests {
 
     @Test func anExplicitMissingFileIsAnError() {
         #expect(throws: ConfigurationError.self) {
-            try ProviderConfiguration.resolve(.luma, environment: [:], configFile: URL(fileURLWithPath: "/nonexistent/clipkit.json"))
+            try ProviderConfiguration.resolve(
+                .luma, environment: [:], configFile: URL(fileURLWithPath: "/nonexistent/clipkit.json"))
         }
     }
 
     @Test func aNonHTTPBaseURLIsRefused() {
         let error = #expect(throws: ConfigurationError.self) {
-            try ProviderConfiguration.resolve(.pixwith, environment: ["CLIPKIT_PIXWITH_BASE_URL": "ftp://x"], configFile: nil)
+            try ProviderConfiguration.resolve(
+                .pixwith, environment: ["CLIPKIT_PIXWITH_BASE_URL": "ftp://x"], configFile: nil)
         }
         #expect(error?.description.contains("CLIPKIT_PIXWITH_BASE_URL") == true)
     }

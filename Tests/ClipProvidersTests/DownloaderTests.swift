@@ -29,7 +29,8 @@ struct DownloaderTests {
     let clock = ManualClock()
 
     func downloader(maximumBytes: Int64 = 2 << 30, maxAttempts: Int = 5) -> Downloader {
-        Downloader(maximumBytes: maximumBytes, maxAttempts: maxAttempts, clock: clock.clock, requestTimeout: .seconds(20))
+        Downloader(
+            maximumBytes: maximumBytes, maxAttempts: maxAttempts, clock: clock.clock, requestTimeout: .seconds(20))
     }
 
     /// The full payload, or the part a `Range: bytes=N-` asks for.
@@ -40,7 +41,8 @@ struct DownloaderTests {
             let slice = data.subdata(in: start..<data.count)
             var headers = HTTPFields()
             headers[.contentRange] = "bytes \(start)-\(data.count - 1)/\(data.count)"
-            return Response(status: .partialContent, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: slice)))
+            return Response(
+                status: .partialContent, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: slice)))
         }
         return Response(status: .ok, body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
     }
@@ -90,7 +92,8 @@ struct DownloaderTests {
         let result = try await FakeProviderServer.run({ router in
             router.get("/v.mp4") { request, _ in
                 count.append(1)
-                return count.all.count == 1 ? Self.dropAfter(80_000, of: data) : Self.serve(data, request: request, honourRange: false)
+                return count.all.count == 1
+                    ? Self.dropAfter(80_000, of: data) : Self.serve(data, request: request, honourRange: false)
             }
         }) { base in
             try await downloader().download(from: base.appendingPathComponent("v.mp4"), to: destination)
@@ -150,7 +153,9 @@ struct DownloaderTests {
                 // The resumed answer claims a different total: the file changed or the server is lying.
                 var headers = HTTPFields()
                 headers[.contentRange] = "bytes 500-1999/2000"
-                return Response(status: .partialContent, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: Self.payload(1_500))))
+                return Response(
+                    status: .partialContent, headers: headers,
+                    body: ResponseBody(byteBuffer: ByteBuffer(bytes: Self.payload(1_500))))
             }
         }) { base in
             let error = await #expect(throws: DownloadError.self) {
@@ -170,7 +175,8 @@ struct DownloaderTests {
             router.get("/v.mp4") { _, _ in Self.dropAfter(10_000, of: data) }
         }) { base in
             let error = await #expect(throws: DownloadError.self) {
-                try await downloader(maxAttempts: 3).download(from: base.appendingPathComponent("v.mp4"), to: destination)
+                try await downloader(maxAttempts: 3).download(
+                    from: base.appendingPathComponent("v.mp4"), to: destination)
             }
             #expect(error?.kind == .incomplete)
         }
@@ -196,7 +202,8 @@ struct DownloaderTests {
             router.get("/v.mp4") { request, _ in Self.serve(data, request: request) }
         }) { base in
             let error = await #expect(throws: DownloadError.self) {
-                try await downloader(maximumBytes: 1_000).download(from: base.appendingPathComponent("v.mp4"), to: destination)
+                try await downloader(maximumBytes: 1_000).download(
+                    from: base.appendingPathComponent("v.mp4"), to: destination)
             }
             #expect(error?.kind == .tooLarge)
         }
@@ -222,7 +229,8 @@ struct DownloaderTests {
                 })
             #expect(seenPaths.all == [Downloader.partialFile(for: good).path])
             let error = await #expect(throws: DownloadError.self) {
-                try await downloader().download(from: base.appendingPathComponent("v.mp4"), to: bad, verify: { _ in throw NotVideo() })
+                try await downloader().download(
+                    from: base.appendingPathComponent("v.mp4"), to: bad, verify: { _ in throw NotVideo() })
             }
             #expect(error?.description == "downloaded file failed verification: no video stream")
         }
@@ -243,7 +251,8 @@ struct DownloaderTests {
             }
         }) { base in
             let items = (1...5).map {
-                Downloader.Item(url: base.appendingPathComponent("\($0)"), destination: dir.appendingPathComponent("\($0).mp4"))
+                Downloader.Item(
+                    url: base.appendingPathComponent("\($0)"), destination: dir.appendingPathComponent("\($0).mp4"))
             }
             return await downloader().downloadAll(items, maxConcurrent: 2)
         }
@@ -258,8 +267,12 @@ struct DownloaderTests {
 
     @Test func theProgressBarRendersAFractionAndUnknownSizes() {
         let bar = ProgressBar(width: 10)
-        #expect(bar.line(for: DownloadProgress(fileName: "a.mp4", bytesReceived: 5_000_000, totalBytes: 10_000_000)) == "a.mp4 [#####.....]  50%  5.0/10.0 MB")
-        #expect(bar.line(for: DownloadProgress(fileName: "a.mp4", bytesReceived: 1_500_000, totalBytes: nil)) == "a.mp4 1.5 MB")
+        #expect(
+            bar.line(for: DownloadProgress(fileName: "a.mp4", bytesReceived: 5_000_000, totalBytes: 10_000_000))
+                == "a.mp4 [#####.....]  50%  5.0/10.0 MB")
+        #expect(
+            bar.line(for: DownloadProgress(fileName: "a.mp4", bytesReceived: 1_500_000, totalBytes: nil))
+                == "a.mp4 1.5 MB")
     }
 
     final class InFlight: @unchecked Sendable {

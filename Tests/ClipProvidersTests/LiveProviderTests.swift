@@ -53,10 +53,11 @@ struct LiveProviderTests {
         }
         let requests = seen.all
         #expect(requests.map(\.method) == ["POST", "GET", "DELETE"])
-        #expect(requests.map(\.path) == [
-            "/api/v1/task", "/api/v1/task/c42f6ec7-36cd-45a3-981c-826b6d101f58",
-            "/api/v1/task/c42f6ec7-36cd-45a3-981c-826b6d101f58",
-        ])
+        #expect(
+            requests.map(\.path) == [
+                "/api/v1/task", "/api/v1/task/c42f6ec7-36cd-45a3-981c-826b6d101f58",
+                "/api/v1/task/c42f6ec7-36cd-45a3-981c-826b6d101f58",
+            ])
         for request in requests {
             #expect(request.headers["x-api-key"] == "pi-key-1")
             #expect(request.headers["authorization"] == nil)
@@ -72,13 +73,15 @@ struct LiveProviderTests {
             router.post("/api/ephemeral_resource") { request, _ in
                 try await Self.record(request, into: seen)
                 return seen.all.count == 1
-                    ? FakeProviderServer.json(#"{"code":200,"data":{"url":"https://img.theapi.app/e/frame.png"},"message":"success"}"#)
+                    ? FakeProviderServer.json(
+                        #"{"code":200,"data":{"url":"https://img.theapi.app/e/frame.png"},"message":"success"}"#)
                     : FakeProviderServer.json(#"{"url":"https://img.theapi.app/e/other.png"}"#)
             }
         }) { base in
             let client = PiAPIClient(
                 configuration: ProviderConfiguration(
-                    kind: .piapi, baseURL: URL(string: "http://127.0.0.1:1")!, apiKey: APIKey("pi-key-1"), uploadBaseURL: base),
+                    kind: .piapi, baseURL: URL(string: "http://127.0.0.1:1")!, apiKey: APIKey("pi-key-1"),
+                    uploadBaseURL: base),
                 options: Self.options())
             let url = try await client.uploadImage(Data([0x89, 0x50, 0x4E, 0x47]), fileName: "frame.png")
             #expect(url.absoluteString == "https://img.theapi.app/e/frame.png")
@@ -119,10 +122,11 @@ struct LiveProviderTests {
             #expect(extended == "ext-2")
         }
         let requests = seen.all
-        #expect(requests.map(\.path) == [
-            "/luma/generations", "/luma/generations/4665a07c-7641-4809-a133-10786201bb56",
-            "/luma/generations/4665a07c-7641-4809-a133-10786201bb56/extend",
-        ])
+        #expect(
+            requests.map(\.path) == [
+                "/luma/generations", "/luma/generations/4665a07c-7641-4809-a133-10786201bb56",
+                "/luma/generations/4665a07c-7641-4809-a133-10786201bb56/extend",
+            ])
         for request in requests {
             #expect(request.headers["authorization"] == "Bearer kk-key-2")
             #expect(request.headers["accept"] == "application/json")
@@ -144,7 +148,8 @@ struct LiveProviderTests {
             }
         }) { base in
             let client = PixwithClient(
-                configuration: ProviderConfiguration(kind: .pixwith, baseURL: base, apiKey: APIKey("key_00000000000000000000000000000000")),
+                configuration: ProviderConfiguration(
+                    kind: .pixwith, baseURL: base, apiKey: APIKey("key_00000000000000000000000000000000")),
                 options: Self.options())
             let id = try await client.submit(GenerationRequest(prompt: "a cat"))
             #expect(id == "d425ab4dc256f0ebaa84862b9cea8a3d")
@@ -176,9 +181,12 @@ struct LiveProviderTests {
             }
         }) { base in
             let client = LumaClient(
-                configuration: ProviderConfiguration(kind: .luma, baseURL: base.appendingPathComponent("prefix"), apiKey: APIKey("lu-key-3")),
+                configuration: ProviderConfiguration(
+                    kind: .luma, baseURL: base.appendingPathComponent("prefix"), apiKey: APIKey("lu-key-3")),
                 options: Self.options())
-            let error = await #expect(throws: ProviderError.self) { try await client.submit(GenerationRequest(prompt: "a tiger")) }
+            let error = await #expect(throws: ProviderError.self) {
+                try await client.submit(GenerationRequest(prompt: "a tiger"))
+            }
             #expect(error?.statusCode == 400)
             #expect(error?.description == "Luma answered HTTP 400: 400: concepts are not supported for this model")
             let fetched = try await client.fetch(taskID: "d1968551")
@@ -209,7 +217,8 @@ struct LiveProviderTests {
         let transport = AsyncHTTPTransport()
         let error = await #expect(throws: TransportError.self) {
             try await transport.send(
-                ProviderHTTPRequest(method: .GET, url: URL(string: "http://127.0.0.1:1/x")!), timeout: .seconds(5), logger: nil)
+                ProviderHTTPRequest(method: .GET, url: URL(string: "http://127.0.0.1:1/x")!), timeout: .seconds(5),
+                logger: nil)
         }
         #expect(error?.nothingSent == true)
     }

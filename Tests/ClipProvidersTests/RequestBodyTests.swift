@@ -105,7 +105,8 @@ struct RequestBodyTests {
     }
 
     @Test func pixwithDefaultsTheRequiredResolutionAndModel() throws {
-        let body = try JSONValue.parse(client(.pixwith).createBody(for: GenerationRequest(prompt: "a cat", duration: 9)))
+        let body = try JSONValue.parse(
+            client(.pixwith).createBody(for: GenerationRequest(prompt: "a cat", duration: 9)))
         #expect(body.string(at: "options.resolution") == "720p")
         #expect(body.string(at: "model_id") == "2-4")
         #expect(body.value(at: "options.duration") == .number(9))
@@ -123,21 +124,27 @@ struct RequestBodyTests {
         #expect(body.string(at: "resolution") == "720p")
         #expect(body.string(at: "aspect_ratio") == "9:16")
         #expect(body["loop"] == .bool(false))
-        #expect(body.value(at: "keyframes.frame0") == .object(["type": .string("image"), "url": .string("https://cdn.example/a.jpg")]))
-        #expect(body.value(at: "keyframes.frame1") == .object(["type": .string("image"), "url": .string("https://cdn.example/b.jpg")]))
+        #expect(
+            body.value(at: "keyframes.frame0")
+                == .object(["type": .string("image"), "url": .string("https://cdn.example/a.jpg")]))
+        #expect(
+            body.value(at: "keyframes.frame1")
+                == .object(["type": .string("image"), "url": .string("https://cdn.example/b.jpg")]))
         #expect(body.string(at: "callback_url") == "https://hooks.example/luma?token=t")
     }
 
     @Test func lumaExtendPutsThePreviousGenerationInFrame0() throws {
         let request = GenerationRequest(prompt: "", extend: ExtendSource(taskID: "d1968551"))
         let body = try JSONValue.parse(client(.luma).createBody(for: request))
-        #expect(body.value(at: "keyframes.frame0") == .object(["type": .string("generation"), "id": .string("d1968551")]))
+        #expect(
+            body.value(at: "keyframes.frame0") == .object(["type": .string("generation"), "id": .string("d1968551")]))
         #expect(body["prompt"] == nil)
         #expect(body.value(at: "keyframes.frame1") == nil)
     }
 
     @Test func lumaOmitsDurationAndResolutionForRay16() throws {
-        let body = try JSONValue.parse(client(.luma).createBody(for: GenerationRequest(prompt: "a cat", model: "ray-1-6")))
+        let body = try JSONValue.parse(
+            client(.luma).createBody(for: GenerationRequest(prompt: "a cat", model: "ray-1-6")))
         #expect(body["duration"] == nil)
         #expect(body["resolution"] == nil)
     }

@@ -7,7 +7,9 @@ import Testing
 struct RetryPolicyTests {
     let clock = ManualClock()
 
-    func luma(_ transport: ScriptedTransport, policy: RetryPolicy = RetryPolicy(random: { $0.upperBound })) -> LumaClient {
+    func luma(_ transport: ScriptedTransport, policy: RetryPolicy = RetryPolicy(random: { $0.upperBound }))
+        -> LumaClient
+    {
         LumaClient(
             configuration: ProviderConfiguration(kind: .luma, apiKey: APIKey("k-123456")),
             options: ProviderClientOptions(transport: transport, retryPolicy: policy, clock: clock.clock))
@@ -133,7 +135,9 @@ struct RetryPolicyTests {
     }
 
     @Test func a503OnCreateCanBeOptedIntoRetrying() async throws {
-        let transport = ScriptedTransport([ScriptedTransport.response(503), ScriptedTransport.response(200, Self.created)])
+        let transport = ScriptedTransport([
+            ScriptedTransport.response(503), ScriptedTransport.response(200, Self.created),
+        ])
         let policy = RetryPolicy(createRetryableStatuses: [429, 503], random: { $0.upperBound })
         #expect(try await luma(transport, policy: policy).submit(request) == "gen-1")
         #expect(transport.requests.count == 2)

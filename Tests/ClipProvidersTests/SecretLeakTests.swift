@@ -30,7 +30,8 @@ struct SecretLeakTests {
         try await FakeProviderServer.run({ router in
             router.post("/api/v1/task") { request, _ in
                 let echoed = request.headers[HTTPField.Name("x-api-key")!] ?? ""
-                return FakeProviderServer.json(#"{"code": 401, "message": "key \#(echoed) is not valid"}"#, status: .unauthorized)
+                return FakeProviderServer.json(
+                    #"{"code": 401, "message": "key \#(echoed) is not valid"}"#, status: .unauthorized)
             }
             router.get("/api/v1/task/{id}") { request, _ in
                 let echoed = request.headers[HTTPField.Name("x-api-key")!] ?? ""
@@ -43,8 +44,12 @@ struct SecretLeakTests {
         }) { base in
             let options = ProviderClientOptions(
                 retryPolicy: RetryPolicy(maxAttempts: 2, random: { _ in 0 }), timeout: .seconds(10), logger: logger)
-            let piapi = PiAPIClient(configuration: ProviderConfiguration(kind: .piapi, baseURL: base, apiKey: APIKey(Self.key)), options: options)
-            let luma = LumaClient(configuration: ProviderConfiguration(kind: .luma, baseURL: base, apiKey: APIKey(Self.key)), options: options)
+            let piapi = PiAPIClient(
+                configuration: ProviderConfiguration(kind: .piapi, baseURL: base, apiKey: APIKey(Self.key)),
+                options: options)
+            let luma = LumaClient(
+                configuration: ProviderConfiguration(kind: .luma, baseURL: base, apiKey: APIKey(Self.key)),
+                options: options)
             do { _ = try await piapi.submit(GenerationRequest(prompt: "a")) } catch { errors.append("\(error)") }
             do { _ = try await piapi.fetch(taskID: "t") } catch { errors.append("\(error)") }
             do { _ = try await luma.submit(GenerationRequest(prompt: "a cat")) } catch { errors.append("\(error)") }
@@ -62,14 +67,20 @@ struct SecretLeakTests {
 
     @Test func snapshotsRedactThePiAPIWebhookSecretEcho() async throws {
         var sample = try Samples.json("piapi/task-completed-dialect-b.json")
-        if case .object(var root) = sample, case .object(var data)? = root["data"], case .object(var config)? = data["config"] {
-            config["webhook_config"] = .object(["endpoint": .string("https://hooks.example/p"), "secret": .string("hook-secret-123")])
+        if case .object(var root) = sample, case .object(var data)? = root["data"],
+            case .object(var config)? = data["config"]
+        {
+            config["webhook_config"] = .object([
+                "endpoint": .string("https://hooks.example/p"), "secret": .string("hook-secret-123"),
+            ])
             data["config"] = .object(config)
             root["data"] = .object(data)
             sample = .object(root)
         }
         let transport = ScriptedTransport(status: 200, json: sample.encoded())
-        let client = PiAPIClient(configuration: ProviderConfiguration(kind: .piapi, apiKey: APIKey(Self.key)), options: ProviderClientOptions(transport: transport))
+        let client = PiAPIClient(
+            configuration: ProviderConfiguration(kind: .piapi, apiKey: APIKey(Self.key)),
+            options: ProviderClientOptions(transport: transport))
         let snapshot = try await client.fetch(taskID: "c42f6ec7")
         let encoded = String(decoding: try JSONEncoder().encode(snapshot), as: UTF8.self)
         #expect(!encoded.contains("hook-secret-123"))
@@ -83,7 +94,8 @@ struct SecretLeakTests {
     }
 
     @Test func encodedRequestsNeverContainTheWebhookSecret() throws {
-        let request = GenerationRequest(prompt: "a", webhookURL: URL(string: "https://h.example/x"), webhookSecret: "whsec-999")
+        let request = GenerationRequest(
+            prompt: "a", webhookURL: URL(string: "https://h.example/x"), webhookSecret: "whsec-999")
         let encoded = String(decoding: try JSONEncoder().encode(request), as: UTF8.self)
         #expect(!encoded.contains("whsec-999"))
         #expect(!request.description.contains("whsec-999"))

@@ -17,7 +17,9 @@ struct SnapshotParsingTests {
         #expect(s.state == .succeeded)
         #expect(s.taskID == "c42f6ec7-36cd-45a3-981c-826b6d101f58")
         #expect(s.videoURL?.absoluteString == "https://storage.cdn-luma.com/dream-machine/3f1c/ab12.mp4")
-        #expect(s.watermarkedVideoURL?.absoluteString == "https://storage.cdn-luma.com/dream-machine/3f1c/ab12_watermarked.mp4")
+        #expect(
+            s.watermarkedVideoURL?.absoluteString
+                == "https://storage.cdn-luma.com/dream-machine/3f1c/ab12_watermarked.mp4")
         #expect(s.thumbnailURL?.absoluteString == "https://imagedelivery.net/Qx9/ab12_thumb/public")
         #expect(s.lastFrameURL?.absoluteString == "https://storage.cdn-luma.com/dream-machine/3f1c/ab12_last_frame.jpg")
         #expect(s.width == 1152)
@@ -59,8 +61,11 @@ struct SnapshotParsingTests {
         #expect(s.state == .succeeded)
         #expect(s.taskID == "4665a07c-7641-4809-a133-10786201bb56")
         #expect(s.videoURL?.absoluteString == "https://storage.cdn-luma.com/dream-machine/4665/video_0.mp4")
-        #expect(s.watermarkedVideoURL?.absoluteString == "https://storage.cdn-luma.com/dream-machine/4665/video_0_watermarked.mp4")
-        #expect(s.lastFrameURL?.absoluteString == "https://storage.cdn-luma.com/dream-machine/4665/video_0_last_frame.jpg")
+        #expect(
+            s.watermarkedVideoURL?.absoluteString
+                == "https://storage.cdn-luma.com/dream-machine/4665/video_0_watermarked.mp4")
+        #expect(
+            s.lastFrameURL?.absoluteString == "https://storage.cdn-luma.com/dream-machine/4665/video_0_last_frame.jpg")
         #expect(s.thumbnailURL?.absoluteString == "https://imagedelivery.net/Qx9/4665_thumb/public")
         #expect(s.width == 1360)
         #expect(s.height == 752)
@@ -83,7 +88,9 @@ struct SnapshotParsingTests {
     }
 
     @Test func kkiaiFailureAndProcessing() async throws {
-        #expect(try await fetch(.kkiai, sample: "kkiai/task-failed.json").state == .failed(reason: "Failed to read user input frames"))
+        #expect(
+            try await fetch(.kkiai, sample: "kkiai/task-failed.json").state
+                == .failed(reason: "Failed to read user input frames"))
         #expect(try await fetch(.kkiai, sample: "kkiai/task-processing.json").state == .running)
         #expect(try await fetch(.kkiai, sample: "kkiai/create-response-luma.json").state == .queued)
         #expect(try await fetch(.kkiai, sample: "kkiai/create-response-envelope.json").state == .queued)
@@ -113,9 +120,13 @@ struct SnapshotParsingTests {
     }
 
     @Test func pixwithCode2IsAnAuthenticationFailure() async throws {
-        let error = await #expect(throws: ProviderError.self) { try await fetch(.pixwith, sample: "pixwith/auth-error.json") }
+        let error = await #expect(throws: ProviderError.self) {
+            try await fetch(.pixwith, sample: "pixwith/auth-error.json")
+        }
         #expect(error?.kind == .authentication)
-        let other = await #expect(throws: ProviderError.self) { try await fetch(.pixwith, sample: "pixwith/error.json") }
+        let other = await #expect(throws: ProviderError.self) {
+            try await fetch(.pixwith, sample: "pixwith/error.json")
+        }
         #expect(other?.kind == .apiError)
         #expect(other?.description.contains("Insufficient credits") == true)
     }

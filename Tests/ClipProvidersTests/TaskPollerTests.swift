@@ -17,14 +17,18 @@ struct TaskPollerTests {
             calls += 1
             let step = steps.count > 1 ? steps.removeFirst() : steps[0]
             let state = try step.get()
-            return TaskSnapshot(taskID: id, state: state, videoURL: state == .succeeded ? URL(string: "https://cdn.example/v.mp4") : nil)
+            return TaskSnapshot(
+                taskID: id, state: state, videoURL: state == .succeeded ? URL(string: "https://cdn.example/v.mp4") : nil
+            )
         }
     }
 
     let clock = ManualClock()
 
     var poller: TaskPoller {
-        TaskPoller(initialDelay: .seconds(5), multiplier: 1.5, maximumInterval: .seconds(30), deadline: .seconds(600), clock: clock.clock)
+        TaskPoller(
+            initialDelay: .seconds(5), multiplier: 1.5, maximumInterval: .seconds(30), deadline: .seconds(600),
+            clock: clock.clock)
     }
 
     @Test func returnsTheSucceededSnapshotAfterQueuedAndRunning() async throws {
@@ -54,7 +58,9 @@ struct TaskPollerTests {
 
     @Test func aCancelledTaskThrowsCancelled() async throws {
         let script = Script([.success(.cancelled)])
-        let error = await #expect(throws: ProviderError.self) { try await poller.waitForCompletion(of: "t1") { try script.next($0) } }
+        let error = await #expect(throws: ProviderError.self) {
+            try await poller.waitForCompletion(of: "t1") { try script.next($0) }
+        }
         #expect(error?.kind == .cancelled)
     }
 
@@ -80,7 +86,9 @@ struct TaskPollerTests {
 
     @Test func stopsOnANonTransientFetchFailure() async throws {
         let script = Script([.failure(.authentication("HTTP 401"))])
-        let error = await #expect(throws: ProviderError.self) { try await poller.waitForCompletion(of: "t1") { try script.next($0) } }
+        let error = await #expect(throws: ProviderError.self) {
+            try await poller.waitForCompletion(of: "t1") { try script.next($0) }
+        }
         #expect(error?.kind == .authentication)
         #expect(script.calls == 1)
     }
@@ -96,7 +104,9 @@ struct TaskPollerTests {
     @Test func reportsEachSnapshot() async throws {
         let script = Script([.success(.queued), .success(.succeeded)])
         let seen = Recorder<String>()
-        _ = try await poller.waitForCompletion(of: "t1", onUpdate: { seen.append($0.state.name) }) { try script.next($0) }
+        _ = try await poller.waitForCompletion(of: "t1", onUpdate: { seen.append($0.state.name) }) {
+            try script.next($0)
+        }
         #expect(seen.all == ["queued", "succeeded"])
     }
 }

@@ -14,7 +14,8 @@ struct TaskStateMappingTests {
     }
 
     @Test(arguments: [
-        ("pending", TaskState.queued), ("processing", .running), ("completed", .succeeded), ("failed", .failed(reason: "")),
+        ("pending", TaskState.queued), ("processing", .running), ("completed", .succeeded),
+        ("failed", .failed(reason: "")),
         ("NOT_START", .queued), ("SUBMITTED", .queued), ("QUEUED", .queued), ("IN_PROGRESS", .running),
         ("SUCCESS", .succeeded), ("FAILURE", .failed(reason: "")), ("in_progress", .running), ("", .unknown(raw: "")),
     ])
@@ -22,7 +23,10 @@ struct TaskStateMappingTests {
         #expect(TaskState.kkiai(status) == expected)
     }
 
-    @Test(arguments: [(1, TaskState.running), (2, .succeeded), (3, .failed(reason: "")), (0, .unknown(raw: "0")), (7, .unknown(raw: "7"))])
+    @Test(arguments: [
+        (1, TaskState.running), (2, .succeeded), (3, .failed(reason: "")), (0, .unknown(raw: "0")),
+        (7, .unknown(raw: "7")),
+    ])
     func pixwithIntegerStatusesMap(status: Int, expected: TaskState) {
         #expect(TaskState.pixwith(status) == expected)
     }
@@ -36,7 +40,9 @@ struct TaskStateMappingTests {
     }
 
     @Test func failureReasonsAreKept() {
-        #expect(TaskState.luma("failed", failureReason: "Frame moderation failed") == .failed(reason: "Frame moderation failed"))
+        #expect(
+            TaskState.luma("failed", failureReason: "Frame moderation failed")
+                == .failed(reason: "Frame moderation failed"))
         #expect(TaskState.pixwith(3, failureReason: "bad image") == .failed(reason: "bad image"))
     }
 

@@ -41,7 +41,9 @@ struct WebhookTests {
         let url = tokens.callbackURL(base: URL(string: "https://tunnel.example/hooks/luma")!, taskKey: "job-42")
         #expect(tokens.verifiedTaskKey(in: url) == "job-42")
         var tampered = URLComponents(url: url, resolvingAgainstBaseURL: false)!
-        tampered.queryItems = tampered.queryItems?.map { $0.name == "key" ? URLQueryItem(name: "key", value: "job-43") : $0 }
+        tampered.queryItems = tampered.queryItems?.map {
+            $0.name == "key" ? URLQueryItem(name: "key", value: "job-43") : $0
+        }
         #expect(tokens.verifiedTaskKey(in: tampered.url!) == nil)
         #expect(tokens.verifiedTaskKey(in: URL(string: "https://tunnel.example/hooks/luma?key=job-42")!) == nil)
     }
@@ -70,7 +72,9 @@ struct WebhookTests {
 
     @Test func bodiesWithoutATaskIDAreRejected() {
         for provider in ProviderKind.allCases {
-            #expect(throws: ProviderError.self) { try WebhookEvent.parse(Data(#"{"hello": "world"}"#.utf8), provider: provider) }
+            #expect(throws: ProviderError.self) {
+                try WebhookEvent.parse(Data(#"{"hello": "world"}"#.utf8), provider: provider)
+            }
             #expect(throws: ProviderError.self) { try WebhookEvent.parse(Data("not json".utf8), provider: provider) }
         }
     }

@@ -112,7 +112,11 @@ public enum JSONValue: Codable, Hashable, Sendable {
             var out: [String: JSONValue] = [:]
             for (k, v) in o {
                 if keys.contains(k.lowercased()) {
-                    if case .string(let s) = v, s.isEmpty { out[k] = v } else if case .null = v { out[k] = v } else {
+                    if case .string(let s) = v, s.isEmpty {
+                        out[k] = v
+                    } else if case .null = v {
+                        out[k] = v
+                    } else {
                         out[k] = .string("<redacted>")
                     }
                 } else {

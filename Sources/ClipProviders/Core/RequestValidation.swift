@@ -78,7 +78,8 @@ enum RequestValidation {
         }
         if let url = request.webhookURL {
             if caps.webhooks == .none {
-                throw fail("webhook URL", quoted(url.absoluteString), "none; this provider sends no callbacks, it is polled")
+                throw fail(
+                    "webhook URL", quoted(url.absoluteString), "none; this provider sends no callbacks, it is polled")
             }
             if !isHTTP(url) {
                 throw fail("webhook URL", quoted(url.absoluteString), "an http(s) URL")

@@ -60,7 +60,9 @@ public struct DownloadError: Error, CustomStringConvertible, Hashable, Sendable 
 
     static func unsupportedScheme(_ scheme: String) -> Self { .init(.unsupportedScheme(scheme)) }
     static func httpStatus(_ code: Int, location: String) -> Self { .init(.httpStatus(code, location: location)) }
-    static func tooLarge(limit: Int64, announced: Int64?) -> Self { .init(.tooLarge(limit: limit, announced: announced)) }
+    static func tooLarge(limit: Int64, announced: Int64?) -> Self {
+        .init(.tooLarge(limit: limit, announced: announced))
+    }
     static func contentLengthMismatch(expected: Int64, actual: Int64) -> Self {
         .init(.contentLengthMismatch(expected: expected, actual: actual))
     }
@@ -69,5 +71,7 @@ public struct DownloadError: Error, CustomStringConvertible, Hashable, Sendable 
     }
     static func verificationFailed(_ message: String) -> Self { .init(.verificationFailed(message)) }
     static func fileSystem(_ message: String) -> Self { .init(.fileSystem(message)) }
-    static func linkExpired(status: Int, location: String) -> Self { .init(.linkExpired(status: status, location: location)) }
+    static func linkExpired(status: Int, location: String) -> Self {
+        .init(.linkExpired(status: status, location: location))
+    }
 }

@@ -104,7 +104,9 @@ public struct Downloader: Sendable {
             }
             logger?.debug(
                 "download request",
-                metadata: ["location": "\(Self.location(current))", "offset": "\(offset)", "request": "\(state.requests)"])
+                metadata: [
+                    "location": "\(Self.location(current))", "offset": "\(offset)", "request": "\(state.requests)",
+                ])
             do {
                 let deadline = NIODeadline.now() + .nanoseconds(Int64(requestTimeout.seconds * 1e9))
                 let response = try await client.execute(request, deadline: deadline, logger: logger)
@@ -136,7 +138,9 @@ public struct Downloader: Sendable {
                     continue
                 case 403, 404, 410:
                     guard let refreshURL, state.refreshes < maxRefreshes else {
-                        if refreshURL == nil { throw DownloadError.httpStatus(status, location: Self.location(current)) }
+                        if refreshURL == nil {
+                            throw DownloadError.httpStatus(status, location: Self.location(current))
+                        }
                         throw DownloadError.linkExpired(status: status, location: Self.location(current))
                     }
                     logger?.notice(
@@ -178,7 +182,8 @@ public struct Downloader: Sendable {
                                 throw DownloadError.tooLarge(limit: maximumBytes, announced: nil)
                             }
                             try handle.write(contentsOf: Data(chunk.readableBytesView))
-                            progress?(DownloadProgress(fileName: fileName, bytesReceived: size, totalBytes: expectedTotal))
+                            progress?(
+                                DownloadProgress(fileName: fileName, bytesReceived: size, totalBytes: expectedTotal))
                         }
                     } catch let error as DownloadError {
                         throw error

@@ -75,7 +75,8 @@ public struct PiAPIClient: VideoGenerationProvider {
 
     public func fetch(taskID: String) async throws -> TaskSnapshot {
         let response = try await http.send(
-            .GET, try http.url("/api/v1/task/\(ProviderHTTPClient.pathSegment(taskID))"), headers: try headers(), kind: .read,
+            .GET, try http.url("/api/v1/task/\(ProviderHTTPClient.pathSegment(taskID))"), headers: try headers(),
+            kind: .read,
             operation: "get task")
         let task = try decodeTask(response, what: "task answer")
         let json = try http.parseJSON(response.body, what: "task answer")
@@ -84,7 +85,8 @@ public struct PiAPIClient: VideoGenerationProvider {
 
     public func cancel(taskID: String) async throws {
         let response = try await http.send(
-            .DELETE, try http.url("/api/v1/task/\(ProviderHTTPClient.pathSegment(taskID))"), headers: try headers(), kind: .read,
+            .DELETE, try http.url("/api/v1/task/\(ProviderHTTPClient.pathSegment(taskID))"), headers: try headers(),
+            kind: .read,
             operation: "cancel task")
         try http.checkStatus(response)
         if let envelope = try? JSONDecoder().decode(PiAPIWire.Envelope<JSONValue>.self, from: response.body),

@@ -101,7 +101,8 @@ public struct PixwithClient: VideoGenerationProvider {
         case 2?:
             throw ProviderError.authentication(http.redact(envelope.message ?? "invalid API key"), provider: kind)
         case let code?:
-            throw ProviderError.apiError(code: String(code), message: http.redact(envelope.message ?? ""), provider: kind)
+            throw ProviderError.apiError(
+                code: String(code), message: http.redact(envelope.message ?? ""), provider: kind)
         case nil:
             throw ProviderError.decoding(what, detail: "missing code", provider: kind)
         }

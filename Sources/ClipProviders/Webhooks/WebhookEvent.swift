@@ -52,7 +52,8 @@ public struct WebhookEvent: Hashable, Sendable {
                 throw ProviderError.decoding("callback body", detail: "missing id", provider: provider)
             }
             let snapshot = LumaClient.snapshot(generation, raw: raw)
-            return WebhookEvent(provider: provider, taskID: generation.id, stateHint: snapshot.state, snapshot: snapshot)
+            return WebhookEvent(
+                provider: provider, taskID: generation.id, stateHint: snapshot.state, snapshot: snapshot)
         case .kkiai:
             let answer = KKIAIWire.Answer(json: json)
             guard let id = answer.taskID else {

@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import NIOCore
+import Testing
 
 /// Runs a Hummingbird router as a fake provider on 127.0.0.1 with a free port, for the duration of `body`.
 enum FakeProviderServer {
@@ -58,5 +59,3 @@ final class Recorder<Element: Sendable>: @unchecked Sendable {
         return items
     }
 }
-
-import Testing

@@ -17,7 +17,8 @@ final class ScriptedTransport: HTTPTransport, @unchecked Sendable {
 
     /// A transport answering every request with the same JSON body.
     convenience init(status: Int = 200, json: Data, headers: HTTPHeaders = [:]) {
-        self.init(Array(repeating: .success(ProviderHTTPResponse(status: status, headers: headers, body: json)), count: 50))
+        self.init(
+            Array(repeating: .success(ProviderHTTPResponse(status: status, headers: headers, body: json)), count: 50))
     }
 
     var requests: [ProviderHTTPRequest] {
@@ -31,7 +32,8 @@ final class ScriptedTransport: HTTPTransport, @unchecked Sendable {
             lock.lock()
             defer { lock.unlock() }
             _requests.append(request)
-            return steps.isEmpty ? .failure(TransportError(nothingSent: true, detail: "script exhausted")) : steps.removeFirst()
+            return steps.isEmpty
+                ? .failure(TransportError(nothingSent: true, detail: "script exhausted")) : steps.removeFirst()
         }()
         return try step.get()
     }
