@@ -110,3 +110,43 @@ struct TaskPollerTests {
         #expect(seen.all == ["queued", "succeeded"])
     }
 }
+
+/// A webhook hint wakes the poller without waiting for its interval.
+struct PollWakeupTests {
+    /// A clock whose sleeps never end on their own: only a wakeup lets the poller fetch.
+    static let stuckClock = ProviderClock(
+        elapsed: { .zero }, sleep: { _ in try await Task.sleep(for: .seconds(3600)) }, now: { Date() })
+
+    @Test func aSignalBeforeWaitingTriggersTheFirstFetch() async throws {
+        let wakeup = PollWakeup()
+        wakeup.signal()
+        let poller = TaskPoller(initialDelay: .seconds(3600), clock: Self.stuckClock)
+        let done = try await poller.waitForCompletion(of: "t1", wakeup: wakeup) {
+            TaskSnapshot(taskID: $0, state: .succeeded)
+        }
+        #expect(done.state == .succeeded)
+    }
+
+    @Test func signalsWhileWaitingWakeThePoller() async throws {
+        let wakeup = PollWakeup()
+        let script = TaskPollerTests.Script([.success(.running), .success(.succeeded)])
+        let poller = TaskPoller(initialDelay: .seconds(3600), clock: Self.stuckClock)
+        wakeup.signal()
+        // Each update signals again, as a webhook for the next state would.
+        let done = try await poller.waitForCompletion(of: "t1", wakeup: wakeup, onUpdate: { _ in wakeup.signal() }) {
+            try script.next($0)
+        }
+        #expect(done.state == .succeeded)
+        #expect(script.calls == 2)
+    }
+
+    @Test func cancellingTheWaitingTaskEndsThePoll() async throws {
+        let wakeup = PollWakeup()
+        let poller = TaskPoller(initialDelay: .seconds(3600), clock: Self.stuckClock)
+        let task = Task {
+            try await poller.waitForCompletion(of: "t1", wakeup: wakeup) { TaskSnapshot(taskID: $0, state: .succeeded) }
+        }
+        task.cancel()
+        await #expect(throws: CancellationError.self) { try await task.value }
+    }
+}

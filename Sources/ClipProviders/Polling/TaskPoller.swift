@@ -44,12 +44,18 @@ public struct TaskPoller: Sendable {
     /// - Returns: the snapshot of the succeeded task.
     /// - Throws: ``ProviderError`` ``ProviderError/Kind/taskFailed`` with the provider's reason,
     ///   ``ProviderError/Kind/cancelled``, ``ProviderError/Kind/pollTimeout``, or a non-transient fetch error.
+    /// - Parameters:
+    ///   - taskID: the provider's task id.
+    ///   - provider: the client to fetch with.
+    ///   - wakeup: lets a webhook handler trigger an immediate fetch instead of waiting for the next interval.
+    ///   - onUpdate: called with every fetched snapshot.
     public func waitForCompletion(
         of taskID: String,
         on provider: any VideoGenerationProvider,
+        wakeup: PollWakeup? = nil,
         onUpdate: (@Sendable (TaskSnapshot) -> Void)? = nil
     ) async throws -> TaskSnapshot {
-        try await waitForCompletion(of: taskID, provider: provider.kind, onUpdate: onUpdate) {
+        try await waitForCompletion(of: taskID, provider: provider.kind, wakeup: wakeup, onUpdate: onUpdate) {
             try await provider.fetch(taskID: $0)
         }
     }
@@ -58,6 +64,7 @@ public struct TaskPoller: Sendable {
     public func waitForCompletion(
         of taskID: String,
         provider kind: ProviderKind? = nil,
+        wakeup: PollWakeup? = nil,
         onUpdate: (@Sendable (TaskSnapshot) -> Void)? = nil,
         fetch: @Sendable (String) async throws -> TaskSnapshot
     ) async throws -> TaskSnapshot {
@@ -66,12 +73,13 @@ public struct TaskPoller: Sendable {
         var failures = 0
         var lastState: TaskState?
         while true {
+            try Task.checkCancellation()
             let waited = clock.elapsed() - start
             let remaining = deadline - waited
             if remaining <= .zero {
                 throw ProviderError.pollTimeout(taskID: taskID, waited: waited, provider: kind)
             }
-            try await clock.sleep(min(interval(beforePoll: poll), remaining))
+            try await pause(min(interval(beforePoll: poll), remaining), wakeup: wakeup)
             poll += 1
             let snapshot: TaskSnapshot
             do {
@@ -100,6 +108,21 @@ public struct TaskPoller: Sendable {
             case .queued, .running, .unknown:
                 continue
             }
+        }
+    }
+
+    /// Sleeps for `duration`, or less if `wakeup` is signalled.
+    private func pause(_ duration: Duration, wakeup: PollWakeup?) async throws {
+        guard let wakeup else {
+            try await clock.sleep(duration)
+            return
+        }
+        let clock = self.clock
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await clock.sleep(duration) }
+            group.addTask { await wakeup.wait() }
+            try await group.next()
+            group.cancelAll()
         }
     }
 }
