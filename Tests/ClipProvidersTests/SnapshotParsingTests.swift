@@ -156,4 +156,49 @@ struct SnapshotParsingTests {
         #expect(decoded.state == s.state)
         #expect(try JSONValue.parse(decoded.raw) == (try JSONValue.parse(s.raw)))
     }
+
+    func piapiOutput(_ output: String) async throws -> TaskSnapshot {
+        let body =
+            #"{"code": 200, "message": "success", "data": {"task_id": "t", "status": "completed", "output": "#
+            + output + "}}"
+        let client = PiAPIClient(
+            configuration: ProviderConfiguration(kind: .piapi, apiKey: APIKey("k")),
+            options: ProviderClientOptions(transport: ScriptedTransport(status: 200, json: Data(body.utf8))))
+        return try await client.fetch(taskID: "t")
+    }
+
+    @Test(arguments: [
+        (
+            #"{"video": {"url": "https://c.example/w.mp4"}, "video_raw": {"url": "https://c.example/r.mp4"}}"#,
+            "https://c.example/r.mp4"
+        ),
+        (
+            #"{"video": {"url": "https://c.example/w.mp4"}, "video_url": "https://c.example/u.mp4"}"#,
+            "https://c.example/w.mp4"
+        ),
+        (#"{"video_url": "https://c.example/u.mp4", "other": "https://c.example/x.mp4"}"#, "https://c.example/u.mp4"),
+        (
+            #"{"generation": {"id": "g", "state": "completed", "video": {"url": "https://c.example/g.mp4"}}}"#,
+            "https://c.example/g.mp4"
+        ),
+        (
+            #"{"a": ["https://c.example/p.png", {"b": "https://c.example/x_watermarked.mp4"}, "https://c.example/y.mp4"]}"#,
+            "https://c.example/y.mp4"
+        ),
+        (#"{"video_raw": {"url": ""}, "video": {"url": "https://c.example/w.mp4"}}"#, "https://c.example/w.mp4"),
+    ])
+    func piapiVideoURLOrder(output: String, expected: String) async throws {
+        #expect(try await piapiOutput(output).videoURL?.absoluteString == expected)
+    }
+
+    @Test func kkiaiFallsBackToTheDownloadURL() async throws {
+        let body =
+            #"{"id": "k", "state": "completed", "video": {"download_url": "https://r2.example/k.mp4?X-Amz-Expires=3600"}}"#
+        let client = KKIAIClient(
+            configuration: ProviderConfiguration(kind: .kkiai, apiKey: APIKey("k")),
+            options: ProviderClientOptions(transport: ScriptedTransport(status: 200, json: Data(body.utf8))))
+        let s = try await client.fetch(taskID: "k")
+        #expect(s.videoURL?.absoluteString == "https://r2.example/k.mp4?X-Amz-Expires=3600")
+        #expect(s.watermarkedVideoURL == nil)
+    }
 }
