@@ -38,6 +38,11 @@ struct DownloaderTests {
         if honourRange, let range = request.headers[.range], range.hasPrefix("bytes="),
             let start = Int(range.dropFirst(6).split(separator: "-").first ?? "")
         {
+            if start >= data.count {
+                var headers = HTTPFields()
+                headers[.contentRange] = "bytes */\(data.count)"
+                return Response(status: .rangeNotSatisfiable, headers: headers)
+            }
             let slice = data.subdata(in: start..<data.count)
             var headers = HTTPFields()
             headers[.contentRange] = "bytes \(start)-\(data.count - 1)/\(data.count)"
@@ -83,6 +88,30 @@ struct DownloaderTests {
         #expect(!FileManager.default.fileExists(atPath: Downloader.partialFile(for: destination).path))
         #expect(progress.all.last?.isComplete == true)
         #expect(progress.all.last?.bytesReceived == 300_000)
+    }
+
+    @Test func aPartLeftByAnEarlierRunIsResumedOrFoundComplete() async throws {
+        let data = Self.payload(60_000, seed: 3)
+        let dir = try Self.temporaryDirectory()
+        let half = dir.appendingPathComponent("half.mp4")
+        let whole = dir.appendingPathComponent("whole.mp4")
+        try data.prefix(25_000).write(to: Downloader.partialFile(for: half))
+        try data.write(to: Downloader.partialFile(for: whole))
+        let ranges = Recorder<String>()
+        try await FakeProviderServer.run({ router in
+            router.get("/v.mp4") { request, _ in
+                ranges.append(request.headers[.range] ?? "none")
+                return Self.serve(data, request: request)
+            }
+        }) { base in
+            let resumed = try await downloader().download(from: base.appendingPathComponent("v.mp4"), to: half)
+            #expect(resumed.resumed)
+            let complete = try await downloader().download(from: base.appendingPathComponent("v.mp4"), to: whole)
+            #expect(complete.attempts == 1)
+        }
+        #expect(ranges.all == ["bytes=25000-", "bytes=60000-"])
+        #expect(try Data(contentsOf: half) == data)
+        #expect(try Data(contentsOf: whole) == data)
     }
 
     @Test func restartsWhenTheServerIgnoresRange() async throws {

@@ -131,8 +131,8 @@ public struct Downloader: Sendable {
                     }
                     state.resumed = true
                     total = range.total
-                case 416 where expectedTotal != nil && offset == expectedTotal:
-                    total = offset  // Already complete.
+                case 416 where offset > 0 && (expectedTotal ?? Self.unsatisfiedRangeTotal(response.headers)) == offset:
+                    total = offset  // Already complete (a .part left whole by an earlier run).
                 case 416:
                     try file.truncate()
                     continue
@@ -290,6 +290,14 @@ public struct Downloader: Sendable {
                 received: received, expected: expected, attempts: state.requests, lastError: state.lastError)
         }
         try await clock.sleep(retryPolicy.delay(forRetry: state.failures - 1))
+    }
+
+    /// The total of `Content-Range: bytes */TOTAL`, sent with 416.
+    static func unsatisfiedRangeTotal(_ headers: HTTPHeaders) -> Int64? {
+        guard let value = headers.first(name: "Content-Range")?.trimmingCharacters(in: .whitespaces),
+            value.lowercased().hasPrefix("bytes */")
+        else { return nil }
+        return Int64(value.dropFirst("bytes */".count))
     }
 
     static func checkScheme(_ url: URL) throws {
