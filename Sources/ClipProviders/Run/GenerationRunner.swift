@@ -7,6 +7,7 @@ import Logging
 /// The media check lives in the caller (ClipMedia): pass it as `verify`, and the file only gets its final
 /// name once it passes. Use ``resume(taskID:request:to:wakeup:verify:onEvent:)`` to finish a task submitted
 /// earlier (after a crash, or after ``ProviderError/Kind/mayHaveBeenSubmitted`` was reconciled).
+/// Cancel the calling task to stop a run; a partial download stays as `NAME.part` for a later resume.
 public struct GenerationRunner: Sendable {
     /// Progress reported while running.
     public enum Event: Sendable {
@@ -83,16 +84,18 @@ public struct GenerationRunner: Sendable {
     }
 
     /// Follows a task submitted earlier to a downloaded file.
+    /// - Parameter submittedAt: when the task was submitted (from the journal); now if unknown.
     public func resume(
         taskID: String,
         request: GenerationRequest,
+        submittedAt: Date? = nil,
         to destination: URL,
         wakeup: PollWakeup? = nil,
         verify: (@Sendable (String) throws -> Void)? = nil,
         onEvent: (@Sendable (Event) -> Void)? = nil
     ) async throws -> Outcome {
         try await follow(
-            taskID: taskID, request: request, submittedAt: clock.now(), to: destination, wakeup: wakeup,
+            taskID: taskID, request: request, submittedAt: submittedAt ?? clock.now(), to: destination, wakeup: wakeup,
             verify: verify, onEvent: onEvent)
     }
 
