@@ -29,7 +29,8 @@ struct ProviderHTTPClient: Sendable {
     func requireKey() throws -> APIKey {
         guard let apiKey, !apiKey.isEmpty else {
             throw ProviderError.authentication(
-                "no API key configured (set \(provider.apiKeyEnvironmentVariable), pass --api-key, or add it to the config file)",
+                "no API key configured (set \(provider.apiKeyEnvironmentVariable), pass --api-key, "
+                    + "or add it to the config file)",
                 provider: provider)
         }
         return apiKey

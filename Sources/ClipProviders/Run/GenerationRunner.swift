@@ -5,8 +5,9 @@ import Logging
 /// hints), then download with expired links refreshed by re-fetching the task.
 ///
 /// The media check lives in the caller (ClipMedia): pass it as `verify`, and the file only gets its final
-/// name once it passes. Use ``resume(taskID:request:submittedAt:to:wakeup:verify:onEvent:)`` to finish a task submitted
-/// earlier (after a crash, or after ``ProviderError/Kind/mayHaveBeenSubmitted`` was reconciled).
+/// name once it passes. Use ``resume(taskID:request:submittedAt:to:wakeup:verify:onEvent:)`` to finish a
+/// task submitted earlier (after a crash, or after ``ProviderError/Kind/mayHaveBeenSubmitted`` was
+/// reconciled).
 /// Cancel the calling task to stop a run; a partial download stays as `NAME.part` for a later resume.
 public struct GenerationRunner: Sendable {
     /// Progress reported while running.
