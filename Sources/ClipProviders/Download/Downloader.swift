@@ -63,6 +63,9 @@ public struct Downloader: Sendable {
         self.logger = logger
     }
 
+    /// Progress is reported at most once per this many bytes (and when the last byte arrives).
+    static let progressStep: Int64 = 256 * 1024
+
     /// The partial file used while downloading to `destination`: `NAME.part`.
     public static func partialFile(for destination: URL) -> URL {
         destination.deletingLastPathComponent().appendingPathComponent(destination.lastPathComponent + ".part")
@@ -173,6 +176,7 @@ public struct Downloader: Sendable {
                 var size = writeFrom
                 if status != 416 {
                     let handle = try file.openForAppending()
+                    var reported = size
                     defer { try? handle.close() }
                     do {
                         for try await chunk in response.body {
@@ -182,8 +186,11 @@ public struct Downloader: Sendable {
                                 throw DownloadError.tooLarge(limit: maximumBytes, announced: nil)
                             }
                             try handle.write(contentsOf: Data(chunk.readableBytesView))
-                            progress?(
-                                DownloadProgress(fileName: fileName, bytesReceived: size, totalBytes: expectedTotal))
+                            if size - reported >= Self.progressStep || size == expectedTotal {
+                                reported = size
+                                progress?(
+                                    DownloadProgress(fileName: fileName, bytesReceived: size, totalBytes: expectedTotal))
+                            }
                         }
                     } catch let error as DownloadError {
                         throw error
