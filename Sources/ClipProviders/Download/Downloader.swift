@@ -185,7 +185,11 @@ public struct Downloader: Sendable {
                                 try? file.remove()
                                 throw DownloadError.tooLarge(limit: maximumBytes, announced: nil)
                             }
-                            try handle.write(contentsOf: Data(chunk.readableBytesView))
+                            do {
+                                try handle.write(contentsOf: Data(chunk.readableBytesView))
+                            } catch {
+                                throw DownloadError.fileSystem("cannot write \(part.path)")
+                            }
                             if size - reported >= Self.progressStep || size == expectedTotal {
                                 reported = size
                                 progress?(
