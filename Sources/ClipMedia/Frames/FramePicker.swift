@@ -35,6 +35,8 @@ final class FramePicker {
     /// Presentable packets before the GOP being read, for display indices.
     private var packetsBeforeCurrentGOP = 0
     private var readFromStart = true
+    /// After a seek: the byte position of the keyframe to start at.
+    private var startPosition: Int64?
 
     init(demuxer: Demuxer, track: VideoTrack, mode: Mode = .exact) throws {
         self.demuxer = demuxer
@@ -52,14 +54,18 @@ final class FramePicker {
     /// for requests that only concern the end. Frame indices stay exact when the table gives them.
     func startNearEnd() {
         let entries = demuxer.indexEntries(stream: track.index)
-        if let last = entries.lastIndex(where: { $0.isKeyframe }), last > 0,
+        let declared = Int(track.stream.pointee.nb_frames)
+        // Only a complete sample table (not a fragmented file's partial one) says where the last GOP is.
+        if declared > 0, entries.count == declared, let last = entries.lastIndex(where: { $0.isKeyframe }), last > 0,
             (try? demuxer.seek(stream: track.index, to: entries[last].timestamp)) != nil
         {
+            // The seek may land on an earlier keyframe; packets are skipped until the one wanted.
+            startPosition = entries[last].position
             packetsBeforeCurrentGOP = entries[..<last].filter { !$0.isDiscarded }.count
             return
         }
         let duration = track.stream.pointee.duration
-        if entries.isEmpty, duration > 0, track.seconds(duration) > 30,
+        if declared == 0, duration > 0, track.seconds(duration) > 30,
             (try? demuxer.seek(stream: track.index, to: track.stream.pointee.start_time.clampedStart + duration - track.timestamp(10))) != nil
         {
             readFromStart = false
@@ -112,6 +118,10 @@ final class FramePicker {
             }
             guard more else { break }
             guard Int(packet.streamIndex) == track.index else { continue }
+            if let position = startPosition {
+                guard packet.position == position else { continue }
+                startPosition = nil
+            }
             if packet.isKeyframe {
                 try finishGOP(boundary: packet.pts == cffmpeg_nopts_value ? nil : packet.pts)
             } else if gop.isEmpty && !(packetsBeforeCurrentGOP == 0 && readFromStart) {
