@@ -213,11 +213,12 @@ struct LiveProviderTests {
     }
 
     @Test func aRefusedConnectionIsATransportFailureThatSentNothing() async throws {
-        // Port 1 on loopback: nothing listens there.
+        let port = try FreePort.closedLoopbackPort()
         let transport = AsyncHTTPTransport()
         let error = await #expect(throws: TransportError.self) {
             try await transport.send(
-                ProviderHTTPRequest(method: .GET, url: URL(string: "http://127.0.0.1:1/x")!), timeout: .seconds(5),
+                ProviderHTTPRequest(method: .GET, url: URL(string: "http://127.0.0.1:\(port)/x")!),
+                timeout: .seconds(5),
                 logger: nil)
         }
         #expect(error?.nothingSent == true)

@@ -213,8 +213,8 @@ public struct ProviderError: Error, CustomStringConvertible, Hashable, Sendable 
 }
 
 extension ProviderError.Kind {
-    /// Matches any error that is a ``ProviderError`` of this kind, so `catch ProviderError.Kind.rateLimited`
-    /// style patterns (`case ProviderError.Kind.taskFailed = error`) work.
+    /// Whether `rhs` is a ``ProviderError`` of this kind: `if ProviderError.Kind.rateLimited ~= error { ... }`.
+    /// (In `catch` clauses, prefer `catch let error as ProviderError where error.kind == .rateLimited`.)
     public static func ~= (lhs: Self, rhs: any Error) -> Bool {
         (rhs as? ProviderError)?.kind == lhs
     }

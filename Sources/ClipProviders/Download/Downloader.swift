@@ -193,7 +193,8 @@ public struct Downloader: Sendable {
                             if size - reported >= Self.progressStep || size == expectedTotal {
                                 reported = size
                                 progress?(
-                                    DownloadProgress(fileName: fileName, bytesReceived: size, totalBytes: expectedTotal))
+                                    DownloadProgress(fileName: fileName, bytesReceived: size, totalBytes: expectedTotal)
+                                )
                             }
                         }
                     } catch let error as DownloadError {
