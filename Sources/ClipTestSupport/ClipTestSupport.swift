@@ -1,1 +1,0 @@
-// Test-only helpers: fixtures made at test time, temporary directories.
