@@ -47,6 +47,10 @@ public final class SandboxServer: Sendable {
         FileRoutes.register(on: router, engine: engine)
         AdminRoutes.register(on: router, engine: engine)
 
+        // Hummingbird's own logger: it reports a cancelled accept loop as an error on every stop(),
+        // so only its critical messages get through; the sandbox logs requests and tasks itself.
+        var serverLogger = logger
+        serverLogger.logLevel = .critical
         let (bound, boundContinuation) = AsyncStream.makeStream(of: Int.self)
         let app = Application(
             router: router,
@@ -55,7 +59,7 @@ public final class SandboxServer: Sendable {
                 boundContinuation.yield(channel.localAddress?.port ?? configuration.port)
                 boundContinuation.finish()
             },
-            logger: logger
+            logger: serverLogger
         )
         let serverTask = Task {
             defer { boundContinuation.finish() }
@@ -88,9 +92,15 @@ public final class SandboxServer: Sendable {
 
     /// Stops accepting connections and waits for the server to finish.
     public func stop() async {
+        await engine.shutdown()
         serverTask.cancel()
         _ = await serverTask.result
     }
+
+    /// The base URL a client of `provider` should use: the server root for all four, since each
+    /// provider's paths are served in full (`/api/v1/task`, `/luma/generations`, `/api/task/create`,
+    /// `/dream-machine/v1/generations`).
+    public func baseURL(for provider: SandboxProvider) -> String { baseURL }
 
     /// Every task, and the create calls counted per provider (as `GET /_sandbox/tasks` answers).
     public func inspect() async -> SandboxInspection {

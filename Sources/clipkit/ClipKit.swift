@@ -8,6 +8,7 @@ struct ClipKit: AsyncParsableCommand {
         version: "0.1.0",
         subcommands: [
             // Each subcommand lives in Commands/<Name>.swift.
+            Sandbox.self,
         ]
     )
 }

@@ -24,15 +24,26 @@ enum SyntheticScene {
         }
     }
 
-    /// A 3×2 grid of seeded colours scaled up by libswscale into a smooth gradient.
+    /// A smooth four-corner gradient with a soft diagonal band, computed at 64×36 (the only per-pixel
+    /// Swift loop, 2,304 pixels) and scaled up to the frame by libswscale.
     static func background(width: Int, height: Int, random: inout SplitMix64) throws -> RGBImage {
-        var pixels: [UInt8] = []
-        for _ in 0..<(3 * 2) {
-            pixels.append(UInt8.random(in: 30...225, using: &random))
-            pixels.append(UInt8.random(in: 30...225, using: &random))
-            pixels.append(UInt8.random(in: 30...225, using: &random))
+        let corners = (0..<4).map { _ in (0..<3).map { _ in Double(UInt8.random(in: 30...225, using: &random)) } }
+        let phase = Double.random(in: 0...(2 * Double.pi), using: &random)
+        let (w, h) = (64, 36)
+        var pixels = [UInt8](repeating: 0, count: w * h * 3)
+        for y in 0..<h {
+            let v = Double(y) / Double(h - 1)
+            for x in 0..<w {
+                let u = Double(x) / Double(w - 1)
+                let band = 18 * sin(phase + 6 * (u + v))
+                for c in 0..<3 {
+                    let top = corners[0][c] * (1 - u) + corners[1][c] * u
+                    let bottom = corners[2][c] * (1 - u) + corners[3][c] * u
+                    pixels[(y * w + x) * 3 + c] = UInt8(max(0, min(255, top * (1 - v) + bottom * v + band)))
+                }
+            }
         }
-        return try RGBImage(width: 3, height: 2, pixels: pixels).resized(width: width, height: height)
+        return try RGBImage(width: w, height: h, pixels: pixels).resized(width: width, height: height)
     }
 
     /// Three rectangles moving at 2 to 6 pixels per frame (at least one pixel at any scale).

@@ -56,15 +56,35 @@ final class SandboxEngine: Sendable {
     func accept(_ task: SandboxTask) async {
         await store.insert(task)
         logger.info("task created", metadata: ["provider": "\(task.provider.rawValue)", "task": "\(task.id)"])
-        Task { await self.live(task.id) }
+        let lifecycle = Task {
+            await self.live(task.id)
+            await self.store.lifecycleEnded(task.id)
+        }
+        await store.register(task.id, lifecycle: lifecycle)
     }
 
-    private func pause() async {
-        if configuration.stepDelay > 0 { try? await Task.sleep(for: .seconds(configuration.stepDelay)) }
+    /// Stops every task in progress.
+    func shutdown() async {
+        await store.cancelAll()
+    }
+
+    /// Waits the configured step delay; throws when the server is stopping.
+    private func pause() async throws {
+        if configuration.stepDelay > 0 { try await Task.sleep(for: .seconds(configuration.stepDelay)) }
+        try Task.checkCancellation()
     }
 
     private func live(_ id: String) async {
-        await pause()
+        do {
+            try await advance(id)
+        } catch {
+            logger.debug("task \(id) stopped: the sandbox is shutting down")
+        }
+    }
+
+    /// Takes task `id` through its states; throws `CancellationError` when the server stops.
+    private func advance(_ id: String) async throws {
+        try await pause()
         guard let running = await store.update(id, { task in
             if task.state == .queued {
                 task.state = .running
@@ -82,7 +102,7 @@ final class SandboxEngine: Sendable {
             return
         }
         if await faults.consume(.failTask) {
-            await pause()
+            try await pause()
             await fail(id, reason: "Advanced prompt moderation failed")
             return
         }
@@ -90,7 +110,7 @@ final class SandboxEngine: Sendable {
         if await faults.consume(.wrongDuration) { seconds = 3 }
         do {
             let clip = try await render(running, seconds: seconds, start: images.start, end: images.end)
-            await pause()
+            try await pause()
             if let done = await store.update(id, { task in
                 task.state = .succeeded
                 task.clip = clip
@@ -99,6 +119,8 @@ final class SandboxEngine: Sendable {
                 logger.info("task succeeded", metadata: ["task": "\(id)", "frames": "\(clip.frameCount)", "size": "\(clip.width)x\(clip.height)"])
                 await notify(done)
             }
+        } catch is CancellationError {
+            throw CancellationError()
         } catch {
             logger.error("task \(id) failed to render: \(error)")
             await fail(id, reason: "Internal error while rendering: \(error)")

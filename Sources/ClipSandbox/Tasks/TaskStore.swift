@@ -5,6 +5,7 @@ actor TaskStore {
     private var tasks: [String: SandboxTask] = [:]
     private var order: [String] = []
     private var createCalls: [SandboxProvider: Int] = [:]
+    private var lifecycles: [String: Task<Void, Never>] = [:]
 
     /// Counts one create (or extend) call, whatever its outcome.
     func countCreateCall(_ provider: SandboxProvider) {
@@ -39,6 +40,21 @@ actor TaskStore {
         task.endedAt = Date()
         tasks[id] = task
         return (task, true)
+    }
+
+    /// Keeps the background task that drives `id`, so ``cancelAll()`` can stop it.
+    func register(_ id: String, lifecycle: Task<Void, Never>) {
+        lifecycles[id] = lifecycle
+    }
+
+    func lifecycleEnded(_ id: String) {
+        lifecycles[id] = nil
+    }
+
+    /// Cancels every task still in progress (the server is stopping).
+    func cancelAll() {
+        for lifecycle in lifecycles.values { lifecycle.cancel() }
+        lifecycles = [:]
     }
 
     func inspection() -> SandboxInspection {
