@@ -32,7 +32,9 @@ struct LumaWireTests {
             let done = try await client.lumaGeneration(id).json
             #expect(done["state"]?.stringValue == "completed")
             let video = try #require(done["assets"]?["video"]?.stringValue)
-            #expect(done["assets"]?["image"]?.stringValue?.hasSuffix(".jpg") == false)  // signed: token after the name
+            let image = try await client.send(.GET, try #require(done["assets"]?["image"]?.stringValue))
+            #expect(image.headers.first(name: "Content-Type") == "image/jpeg")
+            #expect(try ImageCodec.decode(image.data).width == 320)
             let probe = try MediaOracle.probe(try await client.download(video))
             #expect(probe.width == 320 && probe.height == 180, "1280x720 x 0.25")
         }
