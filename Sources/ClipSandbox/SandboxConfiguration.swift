@@ -19,7 +19,8 @@ public struct SandboxConfiguration: Sendable {
     public var apiKey: String
     /// How long a file link stays valid, in seconds; a fresh link is minted on every task GET.
     public var linkLifetime: Double
-    /// Where clips, thumbnails and uploads are stored; nil makes a fresh temporary directory.
+    /// Where clips, thumbnails and uploads are stored; nil makes a fresh temporary directory, removed by
+    /// ``SandboxServer/stop()``.
     public var storageDirectory: URL?
     /// How many times a webhook is retried after a non-2xx answer or a connection error.
     public var webhookRetries: Int

@@ -90,7 +90,8 @@ public final class SandboxServer: Sendable {
         }
     }
 
-    /// Stops accepting connections and waits for the server to finish.
+    /// Stops accepting connections, stops the tasks in progress and waits for the server to finish.
+    /// A storage directory the sandbox created itself (``SandboxConfiguration/storageDirectory`` nil) is removed.
     public func stop() async {
         await engine.shutdown()
         serverTask.cancel()

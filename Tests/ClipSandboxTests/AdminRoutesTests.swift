@@ -21,6 +21,14 @@ struct AdminRoutesTests {
         }
     }
 
+    @Test func stopRemovesTheStorageItCreated() async throws {
+        let server = try await SandboxServer.start(.forTesting())
+        let directory = server.storageDirectory
+        #expect(FileManager.default.fileExists(atPath: directory.path))
+        await server.stop()
+        #expect(!FileManager.default.fileExists(atPath: directory.path))
+    }
+
     @Test func faultsEndpointArmsAndReportsFaults() async throws {
         try await withSandbox { server, client in
             let armed = try await client.send(.POST, "/_sandbox/faults", json: ["fail-task": 2, "expire-link": 1])

@@ -66,6 +66,18 @@ struct KKIAIWireTests {
         }
     }
 
+    @Test func acceptsABareBase64ImageURL() async throws {
+        let image = TestImages.pattern(width: 80, height: 45, seed: 4)
+        try await withSandbox { server, client in
+            var body = kkiaiSeedBody.objectValue!
+            body["image_url"] = .string(try ImageCodec.encode(image, as: .png).base64EncodedString())
+            let created = try await client.send(.POST, "/luma/generations", headers: client.bearer, json: .object(body))
+            let id = try #require(created.json["id"]?.stringValue)
+            #expect(try await client.kkiaiTask(id).json["state"]?.stringValue == "completed")
+            #expect(await server.inspect().tasks.first?.startImageSHA256 == TestImages.sha256(image))
+        }
+    }
+
     @Test func extendStartsFromTheSourceClipsLastFrame() async throws {
         try await withSandbox { server, client in
             let created = try await client.send(.POST, "/luma/generations", headers: client.bearer, json: kkiaiSeedBody)

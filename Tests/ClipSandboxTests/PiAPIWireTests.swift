@@ -1,3 +1,4 @@
+import ClipMedia
 import Foundation
 import Testing
 
@@ -104,6 +105,35 @@ struct PiAPIWireTests {
             #expect(done?["output"]?["video_raw"]?["width"]?.intValue == 288, "1152 x 0.25")
             #expect(done?["output"]?["video_raw"]?["height"]?.intValue == 216, "864 x 0.25")
             #expect(await server.inspect().tasks.first?.startImageSHA256 != nil)
+        }
+    }
+
+    @Test func extendVideoStartsOnTheSourceTasksLastFrame() async throws {
+        try await withSandbox { server, client in
+            let created = try await client.send(.POST, "/api/v1/task", headers: client.piapi, json: piapiSeedBody())
+            let sourceID = try #require(created.json["data"]?["task_id"]?.stringValue)
+            _ = try await client.piapiTask(sourceID)
+            let body: JSONValue = [
+                "model": "luma", "task_type": "extend_video",
+                "input": [
+                    "prompt": "she stands up", "model_name": "ray-v2", "duration": 5,
+                    "key_frames": ["frame0": ["type": "generation", "id": .string(sourceID)]],
+                ],
+            ]
+            let extended = try await client.send(.POST, "/api/v1/task", headers: client.piapi, json: body)
+            #expect(extended.json["data"]?["task_type"]?.stringValue == "extend_video", "\(extended.text)")
+            let id = try #require(extended.json["data"]?["task_id"]?.stringValue)
+            #expect(try await client.piapiTask(id).json["data"]?["status"]?.stringValue == "completed")
+            let record = try #require(await server.inspect().tasks.first { $0.id == id })
+            let lastFrame = try ImageCodec.read(path: server.storageDirectory.appendingPathComponent("\(sourceID)_last_frame.png").path)
+            #expect(record.startImageSHA256 == TestImages.sha256(lastFrame))
+
+            let unknown: JSONValue = [
+                "model": "luma", "task_type": "extend_video",
+                "input": ["prompt": "x", "key_frames": ["frame0": ["type": "generation", "id": "missing"]]],
+            ]
+            let refused = try await client.send(.POST, "/api/v1/task", headers: client.piapi, json: unknown)
+            #expect(refused.status == 400)
         }
     }
 

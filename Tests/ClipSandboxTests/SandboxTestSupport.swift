@@ -20,6 +20,7 @@ struct TestResponse {
 /// A tiny client for the sandbox's routes (loopback only).
 struct SandboxClient {
     let baseURL: String
+    var downloadDirectory = FileManager.default.temporaryDirectory
     var key = SandboxConfiguration.defaultAPIKey
 
     func send(_ method: HTTPMethod, _ pathOrURL: String, headers: [(String, String)] = [], json: JSONValue? = nil, body: Data? = nil) async throws -> TestResponse {
@@ -81,19 +82,22 @@ struct SandboxClient {
     func download(_ url: String) async throws -> String {
         let response = try await send(.GET, url)
         #expect(response.status == 200, "download of \(url) answered \(response.status): \(response.text)")
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("sandbox-test-\(UUID().uuidString).mp4").path
+        let path = downloadDirectory.appendingPathComponent("\(UUID().uuidString).mp4").path
         try response.data.write(to: URL(fileURLWithPath: path))
         return path
     }
 }
 
-/// Starts a sandbox for one test and stops it afterwards.
+/// Starts a sandbox for one test and stops it afterwards (which removes its storage), along with the
+/// client's download directory.
 func withSandbox<T>(_ configuration: SandboxConfiguration = .forTesting(), _ body: (SandboxServer, SandboxClient) async throws -> T) async throws -> T {
     let server = try await SandboxServer.start(configuration)
+    let downloads = FileManager.default.temporaryDirectory.appendingPathComponent("sandbox-test-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: downloads, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: downloads) }
     do {
-        let result = try await body(server, SandboxClient(baseURL: server.baseURL))
+        let result = try await body(server, SandboxClient(baseURL: server.baseURL, downloadDirectory: downloads))
         await server.stop()
-        try? FileManager.default.removeItem(at: server.storageDirectory)
         return result
     } catch {
         await server.stop()

@@ -63,9 +63,10 @@ final class SandboxEngine: Sendable {
         await store.register(task.id, lifecycle: lifecycle)
     }
 
-    /// Stops every task in progress.
+    /// Stops every task in progress, and removes the storage directory when the sandbox made it.
     func shutdown() async {
         await store.cancelAll()
+        if configuration.storageDirectory == nil { try? FileManager.default.removeItem(at: files.directory) }
     }
 
     /// Waits the configured step delay; throws when the server is stopping.

@@ -51,7 +51,8 @@ enum PixwithWire {
         _ = try WireSupport.oneOf(try WireSupport.string(body, "model_id", required: true)!, modelIDs, field: "model_id")
         var images: [String] = []
         if let value = body["image_urls"], !value.isNull {
-            guard let array = value.arrayValue, (1...2).contains(array.count), array.allSatisfy({ $0.stringValue?.isEmpty == false }) else {
+            // An empty array is read as text-to-video, as a client may send one.
+            guard let array = value.arrayValue, array.count <= 2, array.allSatisfy({ $0.stringValue?.isEmpty == false }) else {
                 throw SandboxError.badRequest("image_urls must be an array of 1 (start) or 2 (start, end) image URLs")
             }
             images = array.compactMap(\.stringValue)
