@@ -56,15 +56,21 @@ public struct SandboxConfiguration: Sendable {
     }
 
     /// The configuration tests use: no delays, quarter-size clips.
-    public static func forTesting(renderScale: Double = 0.25, faults: SandboxFaults = SandboxFaults()) -> SandboxConfiguration {
+    public static func forTesting(renderScale: Double = 0.25, faults: SandboxFaults = SandboxFaults())
+        -> SandboxConfiguration
+    {
         SandboxConfiguration(stepDelay: 0, faults: faults, renderScale: renderScale, webhookRetryDelay: 0.01)
     }
 
     /// Checks every value, naming the first one out of range.
     /// - Throws: ``SandboxError`` for a bad value.
     public func validate() throws {
-        guard (0...65535).contains(port) else { throw SandboxError.invalidConfiguration("port \(port) is outside 0...65535") }
-        guard stepDelay >= 0, stepDelay.isFinite else { throw SandboxError.invalidConfiguration("delay \(stepDelay) must be ≥ 0 seconds") }
+        guard (0...65535).contains(port) else {
+            throw SandboxError.invalidConfiguration("port \(port) is outside 0...65535")
+        }
+        guard stepDelay >= 0, stepDelay.isFinite else {
+            throw SandboxError.invalidConfiguration("delay \(stepDelay) must be ≥ 0 seconds")
+        }
         guard renderScale > 0, renderScale <= 1 else {
             throw SandboxError.invalidConfiguration("render scale \(renderScale) must be in (0, 1]")
         }

@@ -32,12 +32,16 @@ public struct SandboxError: Error, Sendable, Hashable, CustomStringConvertible {
     static func notFound(_ message: String) -> SandboxError { SandboxError(.notFound, message) }
     /// An injected rate limit (429 with `Retry-After`).
     static func rateLimited(retryAfterSeconds: Int) -> SandboxError {
-        SandboxError(.rateLimited(retryAfterSeconds: retryAfterSeconds), "rate limit exceeded; retry after \(retryAfterSeconds) s")
+        SandboxError(
+            .rateLimited(retryAfterSeconds: retryAfterSeconds),
+            "rate limit exceeded; retry after \(retryAfterSeconds) s")
     }
     /// A fault specification such as `fail-task:x` that does not parse.
     public static func invalidFaultSpec(_ message: String) -> SandboxError { SandboxError(.invalidFaultSpec, message) }
     /// A configuration value out of range.
-    public static func invalidConfiguration(_ message: String) -> SandboxError { SandboxError(.invalidConfiguration, message) }
+    public static func invalidConfiguration(_ message: String) -> SandboxError {
+        SandboxError(.invalidConfiguration, message)
+    }
     /// The server did not bind or start.
     public static func startFailed(_ message: String) -> SandboxError { SandboxError(.startFailed, message) }
 

@@ -36,7 +36,10 @@ public final class SandboxServer: Sendable {
     ///   - configuration: Address, pacing, faults and render scale.
     ///   - logger: Where the server logs (requests at debug, tasks at info).
     /// - Throws: ``SandboxError`` for a bad configuration or a port that cannot be bound.
-    public static func start(_ configuration: SandboxConfiguration = SandboxConfiguration(), logger: Logger = Logger(label: "clipkit.sandbox")) async throws -> SandboxServer {
+    public static func start(
+        _ configuration: SandboxConfiguration = SandboxConfiguration(),
+        logger: Logger = Logger(label: "clipkit.sandbox")
+    ) async throws -> SandboxServer {
         try configuration.validate()
         let engine = try SandboxEngine(configuration: configuration, logger: logger)
         let router = Router(context: BasicRequestContext.self)
@@ -54,7 +57,8 @@ public final class SandboxServer: Sendable {
         let (bound, boundContinuation) = AsyncStream.makeStream(of: Int.self)
         let app = Application(
             router: router,
-            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "clipkit-sandbox"),
+            configuration: .init(
+                address: .hostname(configuration.host, port: configuration.port), serverName: "clipkit-sandbox"),
             onServerRunning: { channel in
                 boundContinuation.yield(channel.localAddress?.port ?? configuration.port)
                 boundContinuation.finish()
@@ -72,7 +76,8 @@ public final class SandboxServer: Sendable {
             case .failure(let error): reason = "\(error)"
             case .success: reason = "the server stopped before it was running"
             }
-            throw SandboxError.startFailed("the sandbox could not listen on \(configuration.host):\(configuration.port): \(reason)")
+            throw SandboxError.startFailed(
+                "the sandbox could not listen on \(configuration.host):\(configuration.port): \(reason)")
         }
         let host = configuration.host.contains(":") ? "[\(configuration.host)]" : configuration.host
         let baseURL = "http://\(host):\(port)"

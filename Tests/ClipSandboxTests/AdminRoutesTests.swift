@@ -47,20 +47,25 @@ struct ImageFetchTests {
         let png = try ImageCodec.encode(image, as: .png)
         let router = Router()
         router.get("/girl.png") { _, _ in
-            Response(status: .ok, headers: [.contentType: "image/png"], body: ResponseBody(byteBuffer: ByteBuffer(bytes: png)))
+            Response(
+                status: .ok, headers: [.contentType: "image/png"],
+                body: ResponseBody(byteBuffer: ByteBuffer(bytes: png)))
         }
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
-        let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)), onServerRunning: {
-            continuation.yield($0.localAddress?.port ?? 0)
-            continuation.finish()
-        })
+        let app = Application(
+            router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+            onServerRunning: {
+                continuation.yield($0.localAddress?.port ?? 0)
+                continuation.finish()
+            })
         let host = Task { try await app.run() }
         defer { host.cancel() }
         var iterator = ports.makeAsyncIterator()
         let port = try #require(await iterator.next())
 
         try await withSandbox { server, client in
-            let body = piapiSeedBody(startImage: "http://127.0.0.1:\(port)/girl.png", endImage: "http://127.0.0.1:\(port)/girl.png")
+            let body = piapiSeedBody(
+                startImage: "http://127.0.0.1:\(port)/girl.png", endImage: "http://127.0.0.1:\(port)/girl.png")
             let created = try await client.send(.POST, "/api/v1/task", headers: client.piapi, json: body)
             let id = try #require(created.json["data"]?["task_id"]?.stringValue)
             #expect(try await client.piapiTask(id).json["data"]?["status"]?.stringValue == "completed")

@@ -42,7 +42,8 @@ struct FaultTests {
             let limited = try await client.send(.POST, "/luma/generations", headers: client.bearer, json: kkiaiSeedBody)
             #expect(limited.status == 429)
             #expect(limited.headers.first(name: "Retry-After") == "1")
-            let accepted = try await client.send(.POST, "/luma/generations", headers: client.bearer, json: kkiaiSeedBody)
+            let accepted = try await client.send(
+                .POST, "/luma/generations", headers: client.bearer, json: kkiaiSeedBody)
             #expect(accepted.status == 200)
             let inspection = await server.inspect()
             #expect(inspection.createCalls(for: .kkiai) == 2)
@@ -68,7 +69,8 @@ struct FaultTests {
             let id = try #require(created.json["id"]?.stringValue)
             let done = try await client.kkiaiTask(id).json
             #expect(done["video_raw"]?["duration"] == .double(3.041667))
-            let probe = try MediaOracle.probe(try await client.download(try #require(done["video_raw"]?["url"]?.stringValue)))
+            let probe = try MediaOracle.probe(
+                try await client.download(try #require(done["video_raw"]?["url"]?.stringValue)))
             #expect(probe.frames == 73)
         }
     }
@@ -77,11 +79,13 @@ struct FaultTests {
         try await withSandbox { server, client in
             let created = try await client.send(.POST, "/api/v1/task", headers: client.piapi, json: piapiSeedBody())
             let id = try #require(created.json["data"]?["task_id"]?.stringValue)
-            let first = try #require(try await client.piapiTask(id).json["data"]?["output"]?["video_raw"]?["url"]?.stringValue)
+            let first = try #require(
+                try await client.piapiTask(id).json["data"]?["output"]?["video_raw"]?["url"]?.stringValue)
             await server.inject(SandboxFaults([.expireLink: 1]))
             let refused = try await client.send(.GET, first)
             #expect(refused.status == 403)
-            let fresh = try #require(try await client.piapiTask(id).json["data"]?["output"]?["video_raw"]?["url"]?.stringValue)
+            let fresh = try #require(
+                try await client.piapiTask(id).json["data"]?["output"]?["video_raw"]?["url"]?.stringValue)
             #expect(fresh != first)
             let retried = try await client.send(.GET, fresh)
             #expect(retried.status == 200)

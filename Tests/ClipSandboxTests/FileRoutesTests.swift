@@ -38,7 +38,9 @@ struct SignedLinkTests {
 
     @Test func aLinkExpiresAfterItsLifetime() {
         let link = store.link(to: "a.mp4", baseURL: "http://127.0.0.1:1")
-        #expect(store.refusal(name: "a.mp4", token: token(of: link), now: Date().addingTimeInterval(120)) == "the link expired")
+        #expect(
+            store.refusal(name: "a.mp4", token: token(of: link), now: Date().addingTimeInterval(120))
+                == "the link expired")
     }
 
     @Test func everyMintedLinkIsDistinct() {
@@ -55,7 +57,8 @@ struct SignedLinkTests {
 struct FileRoutesTests {
     @Test func rangeRequestsAnswer206WithTheRightBytes() async throws {
         try await withSandbox { _, client in
-            let created = try await client.send(.POST, "/dream-machine/v1/generations", headers: client.bearer, json: LumaWireTests.body)
+            let created = try await client.send(
+                .POST, "/dream-machine/v1/generations", headers: client.bearer, json: LumaWireTests.body)
             let id = try #require(created.json["id"]?.stringValue)
             let url = try #require(try await client.lumaGeneration(id).json["assets"]?["video"]?.stringValue)
 
@@ -86,7 +89,8 @@ struct FileRoutesTests {
 
     @Test func aTamperedTokenIsForbidden() async throws {
         try await withSandbox { _, client in
-            let created = try await client.send(.POST, "/dream-machine/v1/generations", headers: client.bearer, json: LumaWireTests.body)
+            let created = try await client.send(
+                .POST, "/dream-machine/v1/generations", headers: client.bearer, json: LumaWireTests.body)
             let id = try #require(created.json["id"]?.stringValue)
             let url = try #require(try await client.lumaGeneration(id).json["assets"]?["video"]?.stringValue)
             let tampered = try await client.send(.GET, String(url.dropLast()) + (url.hasSuffix("0") ? "1" : "0"))

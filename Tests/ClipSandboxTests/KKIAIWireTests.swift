@@ -1,3 +1,4 @@
+import ClipMedia
 import Foundation
 import Testing
 
@@ -14,13 +15,16 @@ let kkiaiSeedBody: JSONValue = [
 struct KKIAIWireTests {
     @Test func createAnswersTheLumaLikeGenerationObject() async throws {
         try await withSandbox(.init(stepDelay: 30, renderScale: 0.25)) { _, client in
-            let response = try await client.send(.POST, "/luma/generations", headers: client.bearer, json: kkiaiSeedBody)
+            let response = try await client.send(
+                .POST, "/luma/generations", headers: client.bearer, json: kkiaiSeedBody)
             #expect(response.status == 200)
             let json = response.json
             #expect(json["id"]?.stringValue?.count == 36)
             #expect(json["state"]?.stringValue == "pending")
             #expect(json["prompt"]?.stringValue?.hasPrefix("A gust of wind") == true)
-            for key in ["queue_state", "video", "video_raw", "liked", "estimate_wait_seconds", "thumbnail", "last_frame"] {
+            for key in [
+                "queue_state", "video", "video_raw", "liked", "estimate_wait_seconds", "thumbnail", "last_frame",
+            ] {
                 #expect(json[key] == .null, "\(key) is null while pending")
             }
             #expect(json["batch_id"]?.stringValue == "")
@@ -52,7 +56,8 @@ struct KKIAIWireTests {
             #expect(integer.json["message"]?.stringValue?.contains("\"5s\"") == true)
             body["duration"] = "5s"
             body["resolution"] = "540p"
-            let resolution = try await client.send(.POST, "/luma/generations", headers: client.bearer, json: .object(body))
+            let resolution = try await client.send(
+                .POST, "/luma/generations", headers: client.bearer, json: .object(body))
             #expect(resolution.status == 400)
             #expect(resolution.json["message"]?.stringValue?.contains("720p, 1080p") == true)
         }
@@ -60,7 +65,8 @@ struct KKIAIWireTests {
 
     @Test func requiresABearerToken() async throws {
         try await withSandbox { _, client in
-            let response = try await client.send(.POST, "/luma/generations", headers: [("Authorization", "Bearer wrong")], json: kkiaiSeedBody)
+            let response = try await client.send(
+                .POST, "/luma/generations", headers: [("Authorization", "Bearer wrong")], json: kkiaiSeedBody)
             #expect(response.status == 401)
             #expect(response.json["code"]?.intValue == 401)
         }
@@ -83,17 +89,18 @@ struct KKIAIWireTests {
             let created = try await client.send(.POST, "/luma/generations", headers: client.bearer, json: kkiaiSeedBody)
             let id = try #require(created.json["id"]?.stringValue)
             _ = try await client.kkiaiTask(id)
-            let extended = try await client.send(.POST, "/luma/generations/\(id)/extend", headers: client.bearer, json: ["user_prompt": "and the wind calms"])
+            let extended = try await client.send(
+                .POST, "/luma/generations/\(id)/extend", headers: client.bearer,
+                json: ["user_prompt": "and the wind calms"])
             #expect(extended.status == 200, "\(extended.text)")
             let nextID = try #require(extended.json["id"]?.stringValue)
             #expect(try await client.kkiaiTask(nextID).json["state"]?.stringValue == "completed")
             let record = try #require(await server.inspect().tasks.first { $0.id == nextID })
             #expect(record.taskType == "extend_video")
             #expect(record.startImage == "generation:\(id)")
-            let lastFrame = try ImageCodec.read(path: server.storageDirectory.appendingPathComponent("\(id)_last_frame.png").path)
+            let lastFrame = try ImageCodec.read(
+                path: server.storageDirectory.appendingPathComponent("\(id)_last_frame.png").path)
             #expect(record.startImageSHA256 == TestImages.sha256(lastFrame))
         }
     }
 }
-
-import ClipMedia

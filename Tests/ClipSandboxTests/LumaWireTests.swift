@@ -27,7 +27,8 @@ struct LumaWireTests {
 
     @Test func completedGenerationHasVideoAndImageAssets() async throws {
         try await withSandbox { _, client in
-            let created = try await client.send(.POST, "/dream-machine/v1/generations", headers: client.bearer, json: Self.body)
+            let created = try await client.send(
+                .POST, "/dream-machine/v1/generations", headers: client.bearer, json: Self.body)
             let id = try #require(created.json["id"]?.stringValue)
             let done = try await client.lumaGeneration(id).json
             #expect(done["state"]?.stringValue == "completed")
@@ -48,38 +49,44 @@ struct LumaWireTests {
 
             var body = Self.body.objectValue!
             body["duration"] = "10s"
-            let duration = try await client.send(.POST, "/dream-machine/v1/generations", headers: client.bearer, json: .object(body))
+            let duration = try await client.send(
+                .POST, "/dream-machine/v1/generations", headers: client.bearer, json: .object(body))
             #expect(duration.status == 400)
             #expect(duration.json["detail"]?.stringValue?.contains("5s, 9s") == true)
 
             body["duration"] = "5s"
             body["prompt"] = "ab"
-            let short = try await client.send(.POST, "/dream-machine/v1/generations", headers: client.bearer, json: .object(body))
+            let short = try await client.send(
+                .POST, "/dream-machine/v1/generations", headers: client.bearer, json: .object(body))
             #expect(short.json["detail"]?.stringValue == "Prompt is too short, minimum length is 3 characters")
 
             body["prompt"] = "a long enough prompt"
             body["loop"] = true
             body["keyframes"] = ["frame1": ["type": "image", "url": "https://example.invalid/x.png"]]
-            let loop = try await client.send(.POST, "/dream-machine/v1/generations", headers: client.bearer, json: .object(body))
+            let loop = try await client.send(
+                .POST, "/dream-machine/v1/generations", headers: client.bearer, json: .object(body))
             #expect(loop.json["detail"]?.stringValue == "Loop is not supported for end frame")
         }
     }
 
     @Test func extendByGenerationIDStartsOnItsExactLastFrame() async throws {
         try await withSandbox { server, client in
-            let first = try await client.send(.POST, "/dream-machine/v1/generations", headers: client.bearer, json: Self.body)
+            let first = try await client.send(
+                .POST, "/dream-machine/v1/generations", headers: client.bearer, json: Self.body)
             let firstID = try #require(first.json["id"]?.stringValue)
             _ = try await client.lumaGeneration(firstID)
             let body: JSONValue = [
                 "model": "ray-2", "prompt": "the light turns on",
                 "keyframes": ["frame0": ["type": "generation", "id": .string(firstID)]],
             ]
-            let second = try await client.send(.POST, "/dream-machine/v1/generations", headers: client.bearer, json: body)
+            let second = try await client.send(
+                .POST, "/dream-machine/v1/generations", headers: client.bearer, json: body)
             #expect(second.status == 201, "\(second.text)")
             let secondID = try #require(second.json["id"]?.stringValue)
             #expect(try await client.lumaGeneration(secondID).json["state"]?.stringValue == "completed")
             let record = try #require(await server.inspect().tasks.first { $0.id == secondID })
-            let lastFrame = try ImageCodec.read(path: server.storageDirectory.appendingPathComponent("\(firstID)_last_frame.png").path)
+            let lastFrame = try ImageCodec.read(
+                path: server.storageDirectory.appendingPathComponent("\(firstID)_last_frame.png").path)
             #expect(record.startImageSHA256 == TestImages.sha256(lastFrame))
         }
     }
@@ -90,7 +97,8 @@ struct LumaWireTests {
                 "model": "ray-2", "prompt": "a boat",
                 "keyframes": ["frame0": ["type": "image", "url": .string(client.baseURL + "/nothing-here.png")]],
             ]
-            let created = try await client.send(.POST, "/dream-machine/v1/generations", headers: client.bearer, json: body)
+            let created = try await client.send(
+                .POST, "/dream-machine/v1/generations", headers: client.bearer, json: body)
             let id = try #require(created.json["id"]?.stringValue)
             let done = try await client.lumaGeneration(id).json
             #expect(done["state"]?.stringValue == "failed")

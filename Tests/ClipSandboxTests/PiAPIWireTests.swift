@@ -5,10 +5,13 @@ import Testing
 @testable import ClipSandbox
 
 /// The seed body of /work/shared/seeds (PiAPI create task), with the images replaced by data URIs.
-func piapiSeedBody(startImage: String? = nil, endImage: String? = nil, webhook: String = "", secret: String = "", duration: Int = 5) -> JSONValue {
+func piapiSeedBody(
+    startImage: String? = nil, endImage: String? = nil, webhook: String = "", secret: String = "", duration: Int = 5
+) -> JSONValue {
     var input: JSONObject = [
         "model": "ray-v2",
-        "prompt": "A cinematic anime character intimate closeup, she is sitting at a cafe on a busy city street in the morning",
+        "prompt":
+            "A cinematic anime character intimate closeup, she is sitting at a cafe on a busy city street in the morning",
         "duration": .int(duration),
         "aspect_ratio": "16:9",
     ]
@@ -81,7 +84,8 @@ struct PiAPIWireTests {
     @Test(arguments: [9, 3])
     func rejectsADurationOtherThanFiveOrTen(seconds: Int) async throws {
         try await withSandbox { _, client in
-            let response = try await client.send(.POST, "/api/v1/task", headers: client.piapi, json: piapiSeedBody(duration: seconds))
+            let response = try await client.send(
+                .POST, "/api/v1/task", headers: client.piapi, json: piapiSeedBody(duration: seconds))
             #expect(response.status == 400)
             #expect(response.json["code"]?.intValue == 400)
             #expect(response.json["message"]?.stringValue?.contains("5 or 10") == true)
@@ -125,7 +129,8 @@ struct PiAPIWireTests {
             let id = try #require(extended.json["data"]?["task_id"]?.stringValue)
             #expect(try await client.piapiTask(id).json["data"]?["status"]?.stringValue == "completed")
             let record = try #require(await server.inspect().tasks.first { $0.id == id })
-            let lastFrame = try ImageCodec.read(path: server.storageDirectory.appendingPathComponent("\(sourceID)_last_frame.png").path)
+            let lastFrame = try ImageCodec.read(
+                path: server.storageDirectory.appendingPathComponent("\(sourceID)_last_frame.png").path)
             #expect(record.startImageSHA256 == TestImages.sha256(lastFrame))
 
             let unknown: JSONValue = [
@@ -153,7 +158,8 @@ struct PiAPIWireTests {
 
     @Test func unknownTaskIsNotFound() async throws {
         try await withSandbox { _, client in
-            let response = try await client.send(.GET, "/api/v1/task/00000000-0000-0000-0000-000000000000", headers: client.piapi)
+            let response = try await client.send(
+                .GET, "/api/v1/task/00000000-0000-0000-0000-000000000000", headers: client.piapi)
             #expect(response.status == 404)
             #expect(response.json["code"]?.intValue == 404)
         }
@@ -171,7 +177,9 @@ struct PiAPIWireTests {
             #expect(fetched.status == 200)
             #expect(fetched.data == bytes)
 
-            let bad = try await client.send(.POST, "/api/ephemeral_resource", headers: client.piapi, json: ["file_name": "x.exe", "file_data": "AAAA"])
+            let bad = try await client.send(
+                .POST, "/api/ephemeral_resource", headers: client.piapi,
+                json: ["file_name": "x.exe", "file_data": "AAAA"])
             #expect(bad.status == 400)
             #expect(bad.json["message"]?.stringValue?.hasPrefix("Invalid request parameters") == true)
         }

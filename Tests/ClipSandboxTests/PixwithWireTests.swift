@@ -6,13 +6,16 @@ import Testing
 /// The text-to-video example of the Pixwith seed.
 let pixwithSeedBody: JSONValue = [
     "prompt": "A cat walking in the garden", "model_id": "2-4",
-    "options": ["prompt_optimization": true, "aspect_ratio": "16:9", "resolution": "540p", "duration": 5, "loop": false],
+    "options": [
+        "prompt_optimization": true, "aspect_ratio": "16:9", "resolution": "540p", "duration": 5, "loop": false,
+    ],
 ]
 
 struct PixwithWireTests {
     @Test func createThenGetReportsIntegerStatusesAndResultURLs() async throws {
         try await withSandbox { _, client in
-            let created = try await client.send(.POST, "/api/task/create", headers: client.pixwith, json: pixwithSeedBody)
+            let created = try await client.send(
+                .POST, "/api/task/create", headers: client.pixwith, json: pixwithSeedBody)
             #expect(created.status == 200)
             #expect(created.json["code"]?.intValue == 1)
             #expect(created.json["message"]?.stringValue == "success")
@@ -33,7 +36,9 @@ struct PixwithWireTests {
 
     @Test func aBadKeyAnswersCodeTwo() async throws {
         try await withSandbox { _, client in
-            let response = try await client.send(.POST, "/api/task/create", headers: [("Api-Key", "key_00000000000000000000000000000000")], json: pixwithSeedBody)
+            let response = try await client.send(
+                .POST, "/api/task/create", headers: [("Api-Key", "key_00000000000000000000000000000000")],
+                json: pixwithSeedBody)
             #expect(response.json["code"]?.intValue == 2)
             #expect(response.json["message"]?.stringValue == PixwithWire.invalidKeyMessage)
         }
@@ -46,7 +51,8 @@ struct PixwithWireTests {
             options[field] = value
             var body = pixwithSeedBody.objectValue!
             body["options"] = .object(options)
-            let response = try await client.send(.POST, "/api/task/create", headers: client.pixwith, json: .object(body))
+            let response = try await client.send(
+                .POST, "/api/task/create", headers: client.pixwith, json: .object(body))
             #expect(response.json["code"]?.intValue == 0)
             #expect(response.json["message"]?.stringValue?.contains("options.\(field)") == true)
             #expect(await server.inspect().createCalls(for: .pixwith) == 1)
@@ -56,7 +62,8 @@ struct PixwithWireTests {
 
     @Test func unknownTaskAnswersCodeZero() async throws {
         try await withSandbox { _, client in
-            let response = try await client.send(.POST, "/api/task/get", headers: client.pixwith, json: ["task_id": "nope"])
+            let response = try await client.send(
+                .POST, "/api/task/get", headers: client.pixwith, json: ["task_id": "nope"])
             #expect(response.json["code"]?.intValue == 0)
         }
     }

@@ -23,7 +23,8 @@ struct OutputSizeTableTests {
         for provider in SandboxProvider.allCases {
             for aspect in OutputSizeTable.aspectRatios {
                 for resolution in [nil, "540p", "720p", "1080p"] {
-                    guard let size = OutputSizeTable.size(for: provider, aspectRatio: aspect, resolution: resolution) else {
+                    guard let size = OutputSizeTable.size(for: provider, aspectRatio: aspect, resolution: resolution)
+                    else {
                         Issue.record("no size for \(provider) \(aspect)")
                         continue
                     }
@@ -49,7 +50,8 @@ struct RenderTests {
             body["options"] = .object(options)
             let created = try await client.send(.POST, "/api/task/create", headers: client.pixwith, json: .object(body))
             let id = try #require(created.json["data"]?["task_id"]?.stringValue)
-            let url = try #require(try await client.pixwithTask(id).json["data"]?["result_urls"]?.arrayValue?.first?.stringValue)
+            let url = try #require(
+                try await client.pixwithTask(id).json["data"]?["result_urls"]?.arrayValue?.first?.stringValue)
             let probe = try MediaOracle.probe(try await client.download(url))
             #expect(probe.frames == 217)
             #expect(probe.width == 256 && probe.height == 144, "1280x720 x 0.2")
@@ -70,7 +72,8 @@ struct RenderTests {
             let frames = try MediaOracle.frames(path, width: width, height: height)
             #expect(frames.count == 121)
 
-            let crop = ClipRenderer.coverRect(sourceWidth: start.width, sourceHeight: start.height, width: width, height: height)
+            let crop = ClipRenderer.coverRect(
+                sourceWidth: start.width, sourceHeight: start.height, width: width, height: height)
             let expected = try start.resized(width: width, height: height, crop: crop)
             let psnr = MediaOracle.psnr(frames[0], expected.pixels)
             #expect(psnr > 30, "frame 0 vs the start image scaled to cover: \(psnr) dB")
@@ -92,7 +95,8 @@ struct RenderTests {
             ]
             let created = try await client.send(.POST, "/api/task/create", headers: client.pixwith, json: body)
             let id = try #require(created.json["data"]?["task_id"]?.stringValue)
-            let url = try #require(try await client.pixwithTask(id).json["data"]?["result_urls"]?.arrayValue?.first?.stringValue)
+            let url = try #require(
+                try await client.pixwithTask(id).json["data"]?["result_urls"]?.arrayValue?.first?.stringValue)
             let frames = try MediaOracle.frames(try await client.download(url), width: 240, height: 136)
             let crop = ClipRenderer.coverRect(sourceWidth: end.width, sourceHeight: end.height, width: 240, height: 136)
             let expectedEnd = try end.resized(width: 240, height: 136, crop: crop)
@@ -128,9 +132,11 @@ struct RenderTests {
 extension ClipRenderer {
     /// Renders a tiny synthetic clip to a temp file and returns its first and last frames.
     func renderSyntheticPreview() throws -> [RGBImage] {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("synthetic-\(UUID().uuidString).mp4").path
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("synthetic-\(UUID().uuidString).mp4")
+            .path
         defer { try? FileManager.default.removeItem(atPath: path) }
-        let output = try render(Plan(width: 64, height: 36, frameCount: 25, start: nil, end: nil, seed: SplitMix64.seed("a cat")), to: path)
+        let output = try render(
+            Plan(width: 64, height: 36, frameCount: 25, start: nil, end: nil, seed: SplitMix64.seed("a cat")), to: path)
         #expect(FileManager.default.fileExists(atPath: path))
         return [output.firstFrame, output.lastFrame]
     }

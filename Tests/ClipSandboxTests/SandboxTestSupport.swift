@@ -23,7 +23,10 @@ struct SandboxClient {
     var downloadDirectory = FileManager.default.temporaryDirectory
     var key = SandboxConfiguration.defaultAPIKey
 
-    func send(_ method: HTTPMethod, _ pathOrURL: String, headers: [(String, String)] = [], json: JSONValue? = nil, body: Data? = nil) async throws -> TestResponse {
+    func send(
+        _ method: HTTPMethod, _ pathOrURL: String, headers: [(String, String)] = [], json: JSONValue? = nil,
+        body: Data? = nil
+    ) async throws -> TestResponse {
         let url = pathOrURL.hasPrefix("http") ? pathOrURL : baseURL + pathOrURL
         var request = HTTPClientRequest(url: url)
         request.method = method
@@ -45,7 +48,9 @@ struct SandboxClient {
     var pixwith: [(String, String)] { [("Api-Key", key)] }
 
     /// Polls `poll` until `isDone` says so (at most `attempts` times, 50 ms apart); returns the last answer.
-    func poll(attempts: Int = 1200, _ poll: () async throws -> TestResponse, until isDone: (TestResponse) -> Bool) async throws -> TestResponse {
+    func poll(attempts: Int = 1200, _ poll: () async throws -> TestResponse, until isDone: (TestResponse) -> Bool)
+        async throws -> TestResponse
+    {
         var last = try await poll()
         for _ in 0..<attempts where !isDone(last) {
             try await Task.sleep(for: .milliseconds(50))
@@ -55,27 +60,27 @@ struct SandboxClient {
     }
 
     func piapiTask(_ id: String) async throws -> TestResponse {
-        try await poll({ try await send(.GET, "/api/v1/task/\(id)", headers: piapi) }) {
-            ["completed", "failed", "cancelled"].contains($0.json["data"]?["status"]?.stringValue ?? "")
-        }
+        try await poll(
+            { try await send(.GET, "/api/v1/task/\(id)", headers: piapi) },
+            until: { ["completed", "failed", "cancelled"].contains($0.json["data"]?["status"]?.stringValue ?? "") })
     }
 
     func kkiaiTask(_ id: String) async throws -> TestResponse {
-        try await poll({ try await send(.GET, "/luma/generations/\(id)", headers: bearer) }) {
-            ["completed", "failed"].contains($0.json["state"]?.stringValue ?? "")
-        }
+        try await poll(
+            { try await send(.GET, "/luma/generations/\(id)", headers: bearer) },
+            until: { ["completed", "failed"].contains($0.json["state"]?.stringValue ?? "") })
     }
 
     func lumaGeneration(_ id: String) async throws -> TestResponse {
-        try await poll({ try await send(.GET, "/dream-machine/v1/generations/\(id)", headers: bearer) }) {
-            ["completed", "failed"].contains($0.json["state"]?.stringValue ?? "")
-        }
+        try await poll(
+            { try await send(.GET, "/dream-machine/v1/generations/\(id)", headers: bearer) },
+            until: { ["completed", "failed"].contains($0.json["state"]?.stringValue ?? "") })
     }
 
     func pixwithTask(_ id: String) async throws -> TestResponse {
-        try await poll({ try await send(.POST, "/api/task/get", headers: pixwith, json: ["task_id": .string(id)]) }) {
-            ($0.json["data"]?["status"]?.intValue ?? 1) != 1
-        }
+        try await poll(
+            { try await send(.POST, "/api/task/get", headers: pixwith, json: ["task_id": .string(id)]) },
+            until: { ($0.json["data"]?["status"]?.intValue ?? 1) != 1 })
     }
 
     /// Downloads `url` to a temporary file and returns its path.
@@ -90,7 +95,9 @@ struct SandboxClient {
 
 /// Starts a sandbox for one test and stops it afterwards (which removes its storage), along with the
 /// client's download directory.
-func withSandbox<T>(_ configuration: SandboxConfiguration = .forTesting(), _ body: (SandboxServer, SandboxClient) async throws -> T) async throws -> T {
+func withSandbox<T>(
+    _ configuration: SandboxConfiguration = .forTesting(), _ body: (SandboxServer, SandboxClient) async throws -> T
+) async throws -> T {
     let server = try await SandboxServer.start(configuration)
     let downloads = FileManager.default.temporaryDirectory.appendingPathComponent("sandbox-test-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: downloads, withIntermediateDirectories: true)
@@ -114,8 +121,11 @@ enum TestImages {
                 let i = (y * width + x) * 3
                 pixels[i] = UInt8((x * 255 / max(1, width - 1) + seed * 40) % 256)
                 pixels[i + 1] = UInt8((y * 255 / max(1, height - 1) + seed * 90) % 256)
-                let dx = x - width / 2, dy = y - height / 2
-                pixels[i + 2] = (dx * dx + dy * dy) < (min(width, height) * min(width, height) / 9) ? UInt8((200 + seed * 20) % 256) : 60
+                let dx = x - width / 2
+                let dy = y - height / 2
+                pixels[i + 2] =
+                    (dx * dx + dy * dy) < (min(width, height) * min(width, height) / 9)
+                    ? UInt8((200 + seed * 20) % 256) : 60
             }
         }
         return RGBImage(width: width, height: height, pixels: pixels)
@@ -130,7 +140,13 @@ enum TestImages {
 
 /// The ffmpeg/ffprobe CLIs as an independent oracle for rendered clips (tests only).
 enum MediaOracle {
-    struct Probe { var width: Int; var height: Int; var frames: Int; var codec: String; var frameRate: String }
+    struct Probe {
+        var width: Int
+        var height: Int
+        var frames: Int
+        var codec: String
+        var frameRate: String
+    }
 
     static func run(_ executable: String, _ arguments: [String]) throws -> Data {
         let process = Process()
@@ -146,10 +162,12 @@ enum MediaOracle {
     }
 
     static func probe(_ path: String) throws -> Probe {
-        let data = try run("/usr/bin/ffprobe", [
-            "-v", "error", "-select_streams", "v:0", "-count_frames",
-            "-show_entries", "stream=width,height,nb_read_frames,codec_name,r_frame_rate", "-of", "json", path,
-        ])
+        let data = try run(
+            "/usr/bin/ffprobe",
+            [
+                "-v", "error", "-select_streams", "v:0", "-count_frames",
+                "-show_entries", "stream=width,height,nb_read_frames,codec_name,r_frame_rate", "-of", "json", path,
+            ])
         let stream = try #require(JSONValue.parse(data)["streams"]?.arrayValue?.first)
         return Probe(
             width: stream["width"]?.intValue ?? 0, height: stream["height"]?.intValue ?? 0,

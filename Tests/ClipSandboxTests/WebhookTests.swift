@@ -42,17 +42,22 @@ final class WebhookReceiver: Sendable {
         router.post("/hook/:name") { request, _ in
             var request = request
             let body = try await request.collectBody(upTo: 1 << 24)
-            let ok = await log.record(Delivery(
-                path: request.uri.path,
-                headers: Dictionary(request.headers.map { ($0.name.canonicalName, $0.value) }, uniquingKeysWith: { first, _ in first }),
-                body: Data(buffer: body)))
+            let ok = await log.record(
+                Delivery(
+                    path: request.uri.path,
+                    headers: Dictionary(
+                        request.headers.map { ($0.name.canonicalName, $0.value) },
+                        uniquingKeysWith: { first, _ in first }),
+                    body: Data(buffer: body)))
             return Response(status: ok ? .ok : .internalServerError)
         }
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
-        let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)), onServerRunning: {
-            continuation.yield($0.localAddress?.port ?? 0)
-            continuation.finish()
-        })
+        let app = Application(
+            router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+            onServerRunning: {
+                continuation.yield($0.localAddress?.port ?? 0)
+                continuation.finish()
+            })
         let task = Task { try await app.run() }
         var iterator = ports.makeAsyncIterator()
         let port = try #require(await iterator.next())
@@ -98,7 +103,8 @@ struct WebhookTests {
         let receiver = try await WebhookReceiver.start()
         defer { Task { await receiver.stop() } }
         try await withSandbox { _, client in
-            _ = try await client.send(.POST, "/api/v1/task", headers: client.piapi, json: piapiSeedBody(webhook: receiver.url + "/piapi"))
+            _ = try await client.send(
+                .POST, "/api/v1/task", headers: client.piapi, json: piapiSeedBody(webhook: receiver.url + "/piapi"))
             let deliveries = try await receiver.deliveries(atLeast: 2)
             #expect(deliveries.allSatisfy { $0.headers["x-webhook-secret"] == nil })
         }
@@ -110,7 +116,8 @@ struct WebhookTests {
         try await withSandbox { _, client in
             var body = LumaWireTests.body.objectValue!
             body["callback_url"] = .string(receiver.url + "/luma?token=abc")
-            let created = try await client.send(.POST, "/dream-machine/v1/generations", headers: client.bearer, json: .object(body))
+            let created = try await client.send(
+                .POST, "/dream-machine/v1/generations", headers: client.bearer, json: .object(body))
             let id = try #require(created.json["id"]?.stringValue)
             let deliveries = try await receiver.deliveries(atLeast: 2)
             #expect(deliveries.map { $0.json["state"]?.stringValue } == ["dreaming", "completed"])

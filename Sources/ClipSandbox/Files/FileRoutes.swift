@@ -29,10 +29,14 @@ enum FileRoutes {
     }
 
     private static func text(_ message: String, _ status: HTTPResponse.Status) -> Response {
-        Response(status: status, headers: [.contentType: "text/plain; charset=utf-8"], body: ResponseBody(byteBuffer: ByteBuffer(string: message + "\n")))
+        Response(
+            status: status, headers: [.contentType: "text/plain; charset=utf-8"],
+            body: ResponseBody(byteBuffer: ByteBuffer(string: message + "\n")))
     }
 
-    private static func serve(_ request: Request, context: BasicRequestContext, engine: SandboxEngine, includeBody: Bool) async throws -> Response {
+    private static func serve(
+        _ request: Request, context: BasicRequestContext, engine: SandboxEngine, includeBody: Bool
+    ) async throws -> Response {
         let name = context.parameters.get("name") ?? ""
         guard FileStore.isValidName(name) else { return text("not found", .notFound) }
         let token = request.uri.queryParameters.get("token")
@@ -68,10 +72,12 @@ enum FileRoutes {
         let bytes = ByteBuffer(bytes: data[slice])
         if isVideo, await engine.faults.consume(.cutDownload) {
             engine.logger.info("fault cut-download: closing \(name) after \(slice.count / 2) of \(slice.count) bytes")
-            return Response(status: status, headers: headers, body: ResponseBody(contentLength: slice.count) { writer in
-                try await writer.write(bytes.getSlice(at: 0, length: slice.count / 2)!)
-                throw CutConnection()
-            })
+            return Response(
+                status: status, headers: headers,
+                body: ResponseBody(contentLength: slice.count) { writer in
+                    try await writer.write(bytes.getSlice(at: 0, length: slice.count / 2)!)
+                    throw CutConnection()
+                })
         }
         return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: bytes))
     }

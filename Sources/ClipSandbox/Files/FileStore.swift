@@ -20,7 +20,9 @@ struct FileStore: Sendable {
 
     /// Creates `directory` (or a fresh temporary one).
     static func make(directory: URL?, lifetime: Double) throws -> FileStore {
-        let url = directory ?? FileManager.default.temporaryDirectory
+        let url =
+            directory
+            ?? FileManager.default.temporaryDirectory
             .appendingPathComponent("clipkit-sandbox-\(UUID().uuidString.prefix(8))", isDirectory: true)
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         return FileStore(directory: url, lifetime: lifetime)
@@ -32,14 +34,17 @@ struct FileStore: Sendable {
     /// Whether `name` is a plain stored file name (letters, digits, `-_.`; no path traversal).
     static func isValidName(_ name: String) -> Bool {
         !name.isEmpty && name.count <= 200 && !name.hasPrefix(".")
-            && name.unicodeScalars.allSatisfy { CharacterSet.alphanumerics.contains($0) || "-_.".unicodeScalars.contains($0) }
+            && name.unicodeScalars.allSatisfy {
+                CharacterSet.alphanumerics.contains($0) || "-_.".unicodeScalars.contains($0)
+            }
     }
 
     /// A fresh signed URL for `name`, valid for the configured lifetime (or `lifetime` seconds).
     func link(to name: String, baseURL: String, lifetime: Double? = nil, now: Date = Date()) -> String {
         let expires = Int(now.timeIntervalSince1970 + (lifetime ?? self.lifetime))
         let nonce = UUID().uuidString.prefix(8).lowercased()
-        return "\(baseURL)/files/\(name)?token=\(nonce).\(expires).\(signature(name: name, nonce: nonce, expires: expires))"
+        return
+            "\(baseURL)/files/\(name)?token=\(nonce).\(expires).\(signature(name: name, nonce: nonce, expires: expires))"
     }
 
     /// Why `token` does not open `name`, or nil when it does.
@@ -54,7 +59,8 @@ struct FileStore: Sendable {
     }
 
     private func signature(name: String, nonce: String, expires: Int) -> String {
-        let mac = HMAC<SHA256>.authenticationCode(for: Data("\(name)|\(nonce)|\(expires)".utf8), using: SymmetricKey(data: signingKey))
+        let mac = HMAC<SHA256>.authenticationCode(
+            for: Data("\(name)|\(nonce)|\(expires)".utf8), using: SymmetricKey(data: signingKey))
         return mac.prefix(16).map { String(format: "%02x", $0) }.joined()
     }
 }

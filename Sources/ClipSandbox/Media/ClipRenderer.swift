@@ -33,11 +33,18 @@ struct ClipRenderer: Sendable {
     func render(_ plan: Plan, to path: String) throws -> Output {
         precondition(plan.frameCount >= 2 && plan.width >= 2 && plan.height >= 2)
         var random = SplitMix64(seed: plan.seed)
-        let startSource = try plan.start ?? SyntheticScene.background(width: plan.width, height: plan.height, random: &random)
-        let shapes = plan.start == nil ? SyntheticScene.shapes(width: plan.width, height: plan.height, frameCount: plan.frameCount, random: &random) : []
+        let startSource =
+            try plan.start ?? SyntheticScene.background(width: plan.width, height: plan.height, random: &random)
+        let shapes =
+            plan.start == nil
+            ? SyntheticScene.shapes(
+                width: plan.width, height: plan.height, frameCount: plan.frameCount, random: &random) : []
         let markerColor = SyntheticScene.markerColor(random: &random)
 
-        let writer = try ClipWriter(path: path, settings: VideoEncodingSettings(width: plan.width, height: plan.height, frameRate: GenerationSpec.frameRate))
+        let writer = try ClipWriter(
+            path: path,
+            settings: VideoEncodingSettings(width: plan.width, height: plan.height, frameRate: GenerationSpec.frameRate)
+        )
         var first: RGBImage?
         var last: RGBImage?
         var thumbnail: RGBImage?
@@ -47,14 +54,20 @@ struct ClipRenderer: Sendable {
             let amount = plan.end == nil ? 0 : Self.crossfade(t)
             var frame: RGBImage
             if amount < 1 {
-                frame = try Self.view(of: startSource, width: plan.width, height: plan.height, zoom: 1 + (Self.maximumZoom - 1) * t, drift: t)
+                frame = try Self.view(
+                    of: startSource, width: plan.width, height: plan.height, zoom: 1 + (Self.maximumZoom - 1) * t,
+                    drift: t)
                 for shape in shapes { shape.draw(on: &frame, frame: index) }
                 if amount > 0, let end = plan.end {
-                    let endFrame = try Self.view(of: end, width: plan.width, height: plan.height, zoom: Self.maximumZoom - (Self.maximumZoom - 1) * t, drift: 0)
+                    let endFrame = try Self.view(
+                        of: end, width: plan.width, height: plan.height,
+                        zoom: Self.maximumZoom - (Self.maximumZoom - 1) * t, drift: 0)
                     frame = frame.blended(with: endFrame, amount: amount)
                 }
             } else {
-                frame = try Self.view(of: plan.end!, width: plan.width, height: plan.height, zoom: Self.maximumZoom - (Self.maximumZoom - 1) * t, drift: 0)
+                frame = try Self.view(
+                    of: plan.end!, width: plan.width, height: plan.height,
+                    zoom: Self.maximumZoom - (Self.maximumZoom - 1) * t, drift: 0)
             }
             if index > 0 { Self.drawMarker(on: &frame, frame: index, color: markerColor) }
             try writer.append(frame)
@@ -94,7 +107,9 @@ struct ClipRenderer: Sendable {
         let roomX = cover.width - cropWidth
         let x = cover.x + roomX / 2 + Int((Double(roomX) / 2 * drift * 0.5).rounded())
         let y = cover.y + (cover.height - cropHeight) / 2
-        let crop = PixelRect(x: min(max(0, x), source.width - cropWidth), y: min(max(0, y), source.height - cropHeight), width: cropWidth, height: cropHeight)
+        let crop = PixelRect(
+            x: min(max(0, x), source.width - cropWidth), y: min(max(0, y), source.height - cropHeight),
+            width: cropWidth, height: cropHeight)
         return try source.resized(width: width, height: height, crop: crop)
     }
 

@@ -68,7 +68,9 @@ struct ImageLoader: Sendable {
             }
             return data
         }
-        guard let text = payload.removingPercentEncoding else { throw SandboxError.badRequest("the data URI does not decode") }
+        guard let text = payload.removingPercentEncoding else {
+            throw SandboxError.badRequest("the data URI does not decode")
+        }
         return Data(text.utf8)
     }
 }

@@ -29,7 +29,9 @@ enum OutputSizeTable {
     static let aspectRatios = ["16:9", "9:16", "4:3", "3:4", "1:1", "21:9", "9:21"]
 
     /// The nominal size for `provider` at `aspectRatio` and `resolution` (nil resolution = provider default).
-    static func size(for provider: SandboxProvider, aspectRatio: String, resolution: String?) -> (width: Int, height: Int)? {
+    static func size(for provider: SandboxProvider, aspectRatio: String, resolution: String?) -> (
+        width: Int, height: Int
+    )? {
         switch provider {
         case .piapi:
             // PiAPI has no resolution parameter: always the web app's preset.

@@ -58,20 +58,28 @@ enum SyntheticScene {
                 dx: Double.random(in: 2...6, using: &random) * speed * (Bool.random(using: &random) ? 1 : -1),
                 dy: Double.random(in: 1...3, using: &random) * speed * (Bool.random(using: &random) ? 1 : -1),
                 width: w, height: h,
-                color: (UInt8.random(in: 0...255, using: &random), UInt8.random(in: 0...255, using: &random), UInt8.random(in: 0...255, using: &random)),
+                color: (
+                    UInt8.random(in: 0...255, using: &random), UInt8.random(in: 0...255, using: &random),
+                    UInt8.random(in: 0...255, using: &random)
+                ),
                 frameWidth: width, frameHeight: height
             )
         }
     }
 
     static func markerColor(random: inout SplitMix64) -> (UInt8, UInt8, UInt8) {
-        (UInt8.random(in: 200...255, using: &random), UInt8.random(in: 200...255, using: &random), UInt8.random(in: 0...60, using: &random))
+        (
+            UInt8.random(in: 200...255, using: &random), UInt8.random(in: 200...255, using: &random),
+            UInt8.random(in: 0...60, using: &random)
+        )
     }
 
     /// Fills a rectangle (clipped to the image) with `color`, copying one prepared row per line.
     static func fill(_ image: inout RGBImage, x: Int, y: Int, width: Int, height: Int, color: (UInt8, UInt8, UInt8)) {
-        let x0 = max(0, x), y0 = max(0, y)
-        let x1 = min(image.width, x + width), y1 = min(image.height, y + height)
+        let x0 = max(0, x)
+        let y0 = max(0, y)
+        let x1 = min(image.width, x + width)
+        let y1 = min(image.height, y + height)
         guard x1 > x0, y1 > y0 else { return }
         var row = [UInt8](repeating: 0, count: (x1 - x0) * 3)
         for i in 0..<(x1 - x0) {
@@ -83,7 +91,8 @@ enum SyntheticScene {
         image.pixels.withUnsafeMutableBytes { destination in
             row.withUnsafeBytes { source in
                 for line in y0..<y1 {
-                    (destination.baseAddress! + line * stride + x0 * 3).copyMemory(from: source.baseAddress!, byteCount: source.count)
+                    (destination.baseAddress! + line * stride + x0 * 3).copyMemory(
+                        from: source.baseAddress!, byteCount: source.count)
                 }
             }
         }

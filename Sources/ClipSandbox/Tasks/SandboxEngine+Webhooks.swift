@@ -10,7 +10,9 @@ extension SandboxEngine {
         case .piapi:
             var headers: [(String, String)] = []
             if let secret = task.spec.webhookSecret, !secret.isEmpty { headers.append(("x-webhook-secret", secret)) }
-            let body: JSONValue = ["timestamp": .int(Int(Date().timeIntervalSince1970)), "data": PiAPIWire.data(of: task, links: links)]
+            let body: JSONValue = [
+                "timestamp": .int(Int(Date().timeIntervalSince1970)), "data": PiAPIWire.data(of: task, links: links),
+            ]
             await webhooks.deliver(body, to: url, headers: headers)
         case .luma:
             await webhooks.deliver(LumaWire.generation(task, links: links), to: url)

@@ -23,7 +23,8 @@ final class SandboxEngine: Sendable {
         self.faults = FaultBoard(configuration.faults)
         self.logger = logger
         self.loader = ImageLoader(files: files, logger: logger)
-        self.webhooks = WebhookSender(retries: configuration.webhookRetries, retryDelay: configuration.webhookRetryDelay, logger: logger)
+        self.webhooks = WebhookSender(
+            retries: configuration.webhookRetries, retryDelay: configuration.webhookRetryDelay, logger: logger)
     }
 
     /// `http://host:port` once the server is bound.
@@ -86,12 +87,16 @@ final class SandboxEngine: Sendable {
     /// Takes task `id` through its states; throws `CancellationError` when the server stops.
     private func advance(_ id: String) async throws {
         try await pause()
-        guard let running = await store.update(id, { task in
-            if task.state == .queued {
-                task.state = .running
-                task.startedAt = Date()
-            }
-        }), running.state == .running else { return }  // cancelled while queued
+        guard
+            let running = await store.update(
+                id,
+                { task in
+                    if task.state == .queued {
+                        task.state = .running
+                        task.startedAt = Date()
+                    }
+                }), running.state == .running
+        else { return }  // cancelled while queued
         await notify(running)
 
         let images: (start: RGBImage?, end: RGBImage?)
@@ -112,12 +117,17 @@ final class SandboxEngine: Sendable {
         do {
             let clip = try await render(running, seconds: seconds, start: images.start, end: images.end)
             try await pause()
-            if let done = await store.update(id, { task in
-                task.state = .succeeded
-                task.clip = clip
-                task.endedAt = Date()
-            }) {
-                logger.info("task succeeded", metadata: ["task": "\(id)", "frames": "\(clip.frameCount)", "size": "\(clip.width)x\(clip.height)"])
+            if let done = await store.update(
+                id,
+                { task in
+                    task.state = .succeeded
+                    task.clip = clip
+                    task.endedAt = Date()
+                })
+            {
+                logger.info(
+                    "task succeeded",
+                    metadata: ["task": "\(id)", "frames": "\(clip.frameCount)", "size": "\(clip.width)x\(clip.height)"])
                 await notify(done)
             }
         } catch is CancellationError {
@@ -129,11 +139,14 @@ final class SandboxEngine: Sendable {
     }
 
     private func fail(_ id: String, reason: String) async {
-        if let failed = await store.update(id, { task in
-            task.state = .failed
-            task.failureReason = reason
-            task.endedAt = Date()
-        }) {
+        if let failed = await store.update(
+            id,
+            { task in
+                task.state = .failed
+                task.failureReason = reason
+                task.endedAt = Date()
+            })
+        {
             await notify(failed)
         }
     }
@@ -173,11 +186,17 @@ final class SandboxEngine: Sendable {
         clip.lastFrame.replacingOccurrences(of: ".jpg", with: ".png")
     }
 
-    private func render(_ task: SandboxTask, seconds: Int, start: RGBImage?, end: RGBImage?) async throws -> RenderedClip {
-        guard let nominal = OutputSizeTable.size(for: task.provider, aspectRatio: task.spec.aspectRatio, resolution: task.spec.resolution) else {
+    private func render(_ task: SandboxTask, seconds: Int, start: RGBImage?, end: RGBImage?) async throws
+        -> RenderedClip
+    {
+        guard
+            let nominal = OutputSizeTable.size(
+                for: task.provider, aspectRatio: task.spec.aspectRatio, resolution: task.spec.resolution)
+        else {
             throw SandboxError.badRequest("no output size for aspect ratio \(task.spec.aspectRatio)")
         }
-        let size = configuration.renderScale == 1 ? nominal : OutputSizeTable.scaled(nominal, by: configuration.renderScale)
+        let size =
+            configuration.renderScale == 1 ? nominal : OutputSizeTable.scaled(nominal, by: configuration.renderScale)
         let plan = ClipRenderer.Plan(
             width: size.width, height: size.height, frameCount: GenerationSpec.frameCount(seconds: seconds),
             start: start, end: end, seed: SplitMix64.seed(task.spec.prompt)
@@ -194,9 +213,12 @@ final class SandboxEngine: Sendable {
                 let output = try ClipRenderer().render(plan, to: videoPath)
                 try? FileManager.default.removeItem(atPath: files.path(of: clip.watermarkedVideo))
                 try FileManager.default.linkItem(atPath: videoPath, toPath: files.path(of: clip.watermarkedVideo))
-                try ImageCodec.encode(output.thumbnail, as: .jpeg, quality: 90).write(to: URL(fileURLWithPath: files.path(of: clip.thumbnail)))
-                try ImageCodec.encode(output.lastFrame, as: .jpeg, quality: 95).write(to: URL(fileURLWithPath: files.path(of: clip.lastFrame)))
-                try ImageCodec.encode(output.lastFrame, as: .png).write(to: URL(fileURLWithPath: files.path(of: Self.losslessLastFrameName(of: clip))))
+                try ImageCodec.encode(output.thumbnail, as: .jpeg, quality: 90).write(
+                    to: URL(fileURLWithPath: files.path(of: clip.thumbnail)))
+                try ImageCodec.encode(output.lastFrame, as: .jpeg, quality: 95).write(
+                    to: URL(fileURLWithPath: files.path(of: clip.lastFrame)))
+                try ImageCodec.encode(output.lastFrame, as: .png).write(
+                    to: URL(fileURLWithPath: files.path(of: Self.losslessLastFrameName(of: clip))))
             }
         }
         return clip

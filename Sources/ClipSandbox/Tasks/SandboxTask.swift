@@ -21,7 +21,10 @@ struct SandboxTask: Sendable {
     var startImageSHA256: String?
     var endImageSHA256: String?
 
-    init(provider: SandboxProvider, id: String, taskType: String, spec: GenerationSpec, echo: JSONValue, config: JSONValue = .null, createdAt: Date = Date()) {
+    init(
+        provider: SandboxProvider, id: String, taskType: String, spec: GenerationSpec, echo: JSONValue,
+        config: JSONValue = .null, createdAt: Date = Date()
+    ) {
         self.provider = provider
         self.id = id
         self.taskType = taskType

@@ -29,12 +29,16 @@ struct WebhookSender: Sendable {
                 let response = try await HTTPClient.shared.execute(request, timeout: .seconds(5), logger: logger)
                 _ = try? await response.body.collect(upTo: 1 << 20)
                 if (200..<300).contains(response.status.code) {
-                    logger.debug("webhook delivered", metadata: ["url": "\(Self.redacted(url))", "attempt": "\(attempt + 1)"])
+                    logger.debug(
+                        "webhook delivered", metadata: ["url": "\(Self.redacted(url))", "attempt": "\(attempt + 1)"])
                     return true
                 }
-                logger.info("webhook answered HTTP \(response.status.code)", metadata: ["url": "\(Self.redacted(url))", "attempt": "\(attempt + 1)"])
+                logger.info(
+                    "webhook answered HTTP \(response.status.code)",
+                    metadata: ["url": "\(Self.redacted(url))", "attempt": "\(attempt + 1)"])
             } catch {
-                logger.info("webhook failed: \(error)", metadata: ["url": "\(Self.redacted(url))", "attempt": "\(attempt + 1)"])
+                logger.info(
+                    "webhook failed: \(error)", metadata: ["url": "\(Self.redacted(url))", "attempt": "\(attempt + 1)"])
             }
         }
         return false

@@ -11,7 +11,9 @@ enum AdminRoutes {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys]
             let data = try encoder.encode(inspection)
-            return Response(status: .ok, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
+            return Response(
+                status: .ok, headers: [.contentType: "application/json"],
+                body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
         }
         router.get("/_sandbox/faults") { _, _ in
             WireSupport.json(["faults": .string(await engine.faults.remaining.description)])
@@ -40,7 +42,9 @@ enum AdminRoutes {
         var counts: [SandboxFault: Int] = [:]
         for key in object.keys {
             guard let fault = SandboxFault(rawValue: key) else {
-                throw SandboxError.invalidFaultSpec("unknown fault '\(key)'; known faults: \(SandboxFault.allCases.map(\.rawValue).joined(separator: ", "))")
+                throw SandboxError.invalidFaultSpec(
+                    "unknown fault '\(key)'; known faults: \(SandboxFault.allCases.map(\.rawValue).joined(separator: ", "))"
+                )
             }
             guard let count = object[key]?.intValue, count >= 0 else {
                 throw SandboxError.invalidFaultSpec("fault '\(key)' needs a count ≥ 0")

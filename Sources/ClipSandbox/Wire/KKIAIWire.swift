@@ -40,7 +40,8 @@ enum KKIAIWire {
                 let source = try await find(context, engine)
                 try await rateLimit(engine)
                 guard source.state == .succeeded else {
-                    throw SandboxError.badRequest("task \(source.id) is \(state(of: source.state)); only a completed task can be extended")
+                    throw SandboxError.badRequest(
+                        "task \(source.id) is \(state(of: source.state)); only a completed task can be extended")
                 }
                 let task = try makeExtension(of: source, body: try await WireSupport.jsonObject(request))
                 await engine.accept(task)
@@ -65,7 +66,9 @@ enum KKIAIWire {
 
     private static func find(_ context: BasicRequestContext, _ engine: SandboxEngine) async throws -> SandboxTask {
         let id = context.parameters.get("id") ?? ""
-        guard let task = await engine.store.task(id, provider: .kkiai) else { throw SandboxError.notFound("task \(id) not found") }
+        guard let task = await engine.store.task(id, provider: .kkiai) else {
+            throw SandboxError.notFound("task \(id) not found")
+        }
         return task
     }
 
@@ -78,23 +81,30 @@ enum KKIAIWire {
         }
         _ = try WireSupport.bool(body, "expand_prompt")
         let loop = try WireSupport.bool(body, "loop") ?? false
-        let resolution = try WireSupport.oneOf(try WireSupport.string(body, "resolution") ?? "720p", resolutions, field: "resolution")
-        let model = try WireSupport.oneOf(try WireSupport.string(body, "model_name") ?? "ray-v2", models, field: "model_name")
-        let aspectRatio = try WireSupport.oneOf(try WireSupport.string(body, "aspect_ratio") ?? "16:9", PiAPIWire.aspectRatios, field: "aspect_ratio")
+        let resolution = try WireSupport.oneOf(
+            try WireSupport.string(body, "resolution") ?? "720p", resolutions, field: "resolution")
+        let model = try WireSupport.oneOf(
+            try WireSupport.string(body, "model_name") ?? "ray-v2", models, field: "model_name")
+        let aspectRatio = try WireSupport.oneOf(
+            try WireSupport.string(body, "aspect_ratio") ?? "16:9", PiAPIWire.aspectRatios, field: "aspect_ratio")
         let duration = try parseDuration(body)
         let spec = GenerationSpec(
             prompt: prompt, model: model, durationSeconds: duration, aspectRatio: aspectRatio, resolution: resolution,
             loop: loop, start: imageURL.map { .image($0) }, end: imageEndURL.map { .image($0) },
-            callbackURL: try WireSupport.string(body, "notify_hook").flatMap { $0.isEmpty ? nil : $0 }, webhookSecret: nil
+            callbackURL: try WireSupport.string(body, "notify_hook").flatMap { $0.isEmpty ? nil : $0 },
+            webhookSecret: nil
         )
-        return SandboxTask(provider: .kkiai, id: SandboxEngine.newID(for: .kkiai), taskType: "video_generation", spec: spec, echo: body)
+        return SandboxTask(
+            provider: .kkiai, id: SandboxEngine.newID(for: .kkiai), taskType: "video_generation", spec: spec, echo: body
+        )
     }
 
     /// `duration` is a string: "5s" (or "10s", the web app's other length).
     private static func parseDuration(_ body: JSONValue) throws -> Int {
         guard let value = body["duration"], !value.isNull else { return 5 }
         guard let text = value.stringValue else {
-            throw SandboxError.badRequest("duration must be a string, \"5s\" or \"10s\"; got \(value.serialized().utf8String)")
+            throw SandboxError.badRequest(
+                "duration must be a string, \"5s\" or \"10s\"; got \(value.serialized().utf8String)")
         }
         return Int(try WireSupport.oneOf(text, durations, field: "duration").dropLast())!
     }
@@ -110,7 +120,8 @@ enum KKIAIWire {
         spec.end = imageEndURL.map { .image($0) }
         spec.loop = false
         spec.callbackURL = try WireSupport.string(body, "notify_hook").flatMap { $0.isEmpty ? nil : $0 }
-        return SandboxTask(provider: .kkiai, id: SandboxEngine.newID(for: .kkiai), taskType: "extend_video", spec: spec, echo: body)
+        return SandboxTask(
+            provider: .kkiai, id: SandboxEngine.newID(for: .kkiai), taskType: "extend_video", spec: spec, echo: body)
     }
 
     // MARK: Answers
@@ -152,7 +163,10 @@ enum KKIAIWire {
                 "duration": .double(clip.duration), "media_type": "video",
             ]
             func image(_ url: String) -> JSONValue {
-                ["url": .string(url), "width": .int(clip.width), "height": .int(clip.height), "palette": nil, "media_type": "image"]
+                [
+                    "url": .string(url), "width": .int(clip.width), "height": .int(clip.height), "palette": nil,
+                    "media_type": "image",
+                ]
             }
             object["video"] = video
             object["video_raw"] = videoRaw
@@ -171,10 +185,15 @@ enum KKIAIWire {
             return try await body()
         } catch let error as SandboxError {
             return WireSupport.json(
-                ["code": .int(Int(error.status.code)), "message": .string(error.message), "request_id": .string(UUID().uuidString.lowercased()), "data": nil],
+                [
+                    "code": .int(Int(error.status.code)), "message": .string(error.message),
+                    "request_id": .string(UUID().uuidString.lowercased()), "data": nil,
+                ],
                 status: error.status, headers: WireSupport.retryHeaders(for: error))
         } catch {
-            return WireSupport.json(["code": 500, "message": .string("internal error: \(error)"), "request_id": "", "data": nil], status: .internalServerError)
+            return WireSupport.json(
+                ["code": 500, "message": .string("internal error: \(error)"), "request_id": "", "data": nil],
+                status: .internalServerError)
         }
     }
 }

@@ -32,7 +32,9 @@ enum LumaWire {
             await answer {
                 try authorize(request, engine)
                 let id = context.parameters.get("id") ?? ""
-                guard let task = await engine.store.task(id, provider: .luma) else { throw SandboxError.notFound("Generation \(id) not found") }
+                guard let task = await engine.store.task(id, provider: .luma) else {
+                    throw SandboxError.notFound("Generation \(id) not found")
+                }
                 let links = if let clip = task.clip { await engine.links(for: clip) } else { ClipLinks?.none }
                 return WireSupport.json(generation(task, links: links))
             }
@@ -46,14 +48,17 @@ enum LumaWire {
     }
 
     static func makeTask(_ body: JSONValue, engine: SandboxEngine) async throws -> SandboxTask {
-        let model = try WireSupport.oneOf(try WireSupport.string(body, "model", required: true)!, models, field: "model")
+        let model = try WireSupport.oneOf(
+            try WireSupport.string(body, "model", required: true)!, models, field: "model")
         if let type = try WireSupport.string(body, "generation_type"), type != "video" {
             throw SandboxError.badRequest("Unknown request type")
         }
         var start: GenerationSpec.Keyframe?
         var end: GenerationSpec.Keyframe?
         if let frames = body["keyframes"], !frames.isNull {
-            guard frames.objectValue != nil else { throw SandboxError.badRequest("keyframes must be an object {frame0, frame1}") }
+            guard frames.objectValue != nil else {
+                throw SandboxError.badRequest("keyframes must be an object {frame0, frame1}")
+            }
             start = try await keyframe(frames["frame0"], field: "keyframes.frame0", engine: engine)
             end = try await keyframe(frames["frame1"], field: "keyframes.frame1", engine: engine)
             if start == nil, end == nil { throw SandboxError.badRequest("No keyframes provided") }
@@ -67,15 +72,19 @@ enum LumaWire {
         } else if prompt.count > 5000 {
             throw SandboxError.badRequest("Prompt is too long, maximum length is 5000 characters")
         }
-        let aspectRatio = try WireSupport.oneOf(try WireSupport.string(body, "aspect_ratio") ?? "16:9", aspectRatios, field: "aspect_ratio")
+        let aspectRatio = try WireSupport.oneOf(
+            try WireSupport.string(body, "aspect_ratio") ?? "16:9", aspectRatios, field: "aspect_ratio")
         var duration = 5
         if let value = body["duration"], !value.isNull {
             guard let text = value.stringValue else {
-                throw SandboxError.badRequest("duration must be a string, \"5s\" or \"9s\"; got \(value.serialized().utf8String)")
+                throw SandboxError.badRequest(
+                    "duration must be a string, \"5s\" or \"9s\"; got \(value.serialized().utf8String)")
             }
             duration = Int(try WireSupport.oneOf(text, durations, field: "duration").dropLast())!
         }
-        let resolution = try WireSupport.string(body, "resolution").map { try WireSupport.oneOf($0, resolutions, field: "resolution") }
+        let resolution = try WireSupport.string(body, "resolution").map {
+            try WireSupport.oneOf($0, resolutions, field: "resolution")
+        }
         if model == "ray-1-6", body["duration"] != nil || resolution != nil {
             throw SandboxError.badRequest("duration and resolution are only supported for ray-2 and ray-flash-2")
         }
@@ -85,18 +94,28 @@ enum LumaWire {
             if case .generation = start { throw SandboxError.badRequest("Loop is not supported for extend") }
         }
         let spec = GenerationSpec(
-            prompt: prompt, model: model, durationSeconds: duration, aspectRatio: aspectRatio, resolution: resolution ?? "720p",
-            loop: loop, start: start, end: end, callbackURL: try WireSupport.string(body, "callback_url").flatMap { $0.isEmpty ? nil : $0 },
+            prompt: prompt, model: model, durationSeconds: duration, aspectRatio: aspectRatio,
+            resolution: resolution ?? "720p",
+            loop: loop, start: start, end: end,
+            callbackURL: try WireSupport.string(body, "callback_url").flatMap { $0.isEmpty ? nil : $0 },
             webhookSecret: nil
         )
         let extends = if case .generation = start { true } else { false }
-        return SandboxTask(provider: .luma, id: SandboxEngine.newID(for: .luma), taskType: extends ? "extend_video" : "video_generation", spec: spec, echo: body)
+        return SandboxTask(
+            provider: .luma, id: SandboxEngine.newID(for: .luma),
+            taskType: extends ? "extend_video" : "video_generation", spec: spec, echo: body)
     }
 
-    private static func keyframe(_ value: JSONValue?, field: String, engine: SandboxEngine) async throws -> GenerationSpec.Keyframe? {
+    private static func keyframe(_ value: JSONValue?, field: String, engine: SandboxEngine) async throws
+        -> GenerationSpec.Keyframe?
+    {
         guard let value, !value.isNull else { return nil }
-        guard value.objectValue != nil else { throw SandboxError.badRequest("\(field) must be an object {type, url|id}") }
-        let type = try WireSupport.oneOf(try WireSupport.string(value, "type", required: true, path: "\(field).type")!, ["image", "generation"], field: "\(field).type")
+        guard value.objectValue != nil else {
+            throw SandboxError.badRequest("\(field) must be an object {type, url|id}")
+        }
+        let type = try WireSupport.oneOf(
+            try WireSupport.string(value, "type", required: true, path: "\(field).type")!, ["image", "generation"],
+            field: "\(field).type")
         if type == "image" {
             guard let url = try WireSupport.string(value, "url", path: "\(field).url"), !url.isEmpty else {
                 throw SandboxError.badRequest("\(field).url is required for type image")
@@ -106,7 +125,9 @@ enum LumaWire {
         guard let id = try WireSupport.string(value, "id", path: "\(field).id"), !id.isEmpty else {
             throw SandboxError.badRequest("\(field).id is required for type generation")
         }
-        guard let source = await engine.store.task(id, provider: .luma) else { throw SandboxError.badRequest("Generation \(id) not found") }
+        guard let source = await engine.store.task(id, provider: .luma) else {
+            throw SandboxError.badRequest("Generation \(id) not found")
+        }
         guard source.state == .succeeded else { throw SandboxError.badRequest("Generation \(id) is not completed") }
         return .generation(id: id)
     }
@@ -142,7 +163,8 @@ enum LumaWire {
         do {
             return try await body()
         } catch let error as SandboxError {
-            return WireSupport.json(["detail": .string(error.message)], status: error.status, headers: WireSupport.retryHeaders(for: error))
+            return WireSupport.json(
+                ["detail": .string(error.message)], status: error.status, headers: WireSupport.retryHeaders(for: error))
         } catch {
             return WireSupport.json(["detail": .string("Internal error: \(error)")], status: .internalServerError)
         }

@@ -25,7 +25,10 @@ extension PiAPIWire {
         let refunded = task.state == .failed || task.state == .cancelled
         var error: JSONObject = ["code": 0, "raw_message": "", "message": "", "detail": nil]
         if task.state == .failed, let reason = task.failureReason {
-            error = ["code": 10000, "raw_message": .string(reason), "message": .string("task failed: \(reason)"), "detail": nil]
+            error = [
+                "code": 10000, "raw_message": .string(reason), "message": .string("task failed: \(reason)"),
+                "detail": nil,
+            ]
         }
         return [
             "task_id": .string(task.id),
@@ -39,7 +42,10 @@ extension PiAPIWire {
                 "created_at": WireSupport.timestamp(task.createdAt),
                 "started_at": task.startedAt.map { WireSupport.timestamp($0) } ?? zero,
                 "ended_at": task.endedAt.map { WireSupport.timestamp($0) } ?? zero,
-                "usage": ["type": "point", "frozen": .int(charged || refunded ? 0 : 2_000_000), "consume": .int(charged ? 2_000_000 : 0)],
+                "usage": [
+                    "type": "point", "frozen": .int(charged || refunded ? 0 : 2_000_000),
+                    "consume": .int(charged ? 2_000_000 : 0),
+                ],
                 "is_using_private_pool": false,
                 "failover_triggered": false,
             ],
@@ -51,7 +57,9 @@ extension PiAPIWire {
 
     private static func output(of task: SandboxTask, links: ClipLinks?) -> JSONValue {
         guard task.state == .succeeded, let clip = task.clip, let links else { return nil }
-        func asset(_ url: String) -> JSONValue { ["url": .string(url), "width": .int(clip.width), "height": .int(clip.height)] }
+        func asset(_ url: String) -> JSONValue {
+            ["url": .string(url), "width": .int(clip.width), "height": .int(clip.height)]
+        }
         return [
             "prompt": .string(task.spec.prompt),
             "internal_state": "completed",
@@ -72,7 +80,9 @@ extension PiAPIWire {
                 ["code": .int(Int(error.status.code)), "data": nil, "message": .string(error.message)],
                 status: error.status, headers: WireSupport.retryHeaders(for: error))
         } catch {
-            return WireSupport.json(["code": 500, "data": nil, "message": .string("internal error: \(error)")], status: .internalServerError)
+            return WireSupport.json(
+                ["code": 500, "data": nil, "message": .string("internal error: \(error)")], status: .internalServerError
+            )
         }
     }
 }

@@ -37,7 +37,8 @@ enum PiAPIWire {
                 try authorize(request, engine)
                 let task = try await find(context, engine)
                 guard let (current, cancelled) = await engine.store.cancelIfQueued(task.id), cancelled else {
-                    throw SandboxError.badRequest("task \(task.id) is \(status(of: task.state)); only a pending task can be cancelled")
+                    throw SandboxError.badRequest(
+                        "task \(task.id) is \(status(of: task.state)); only a pending task can be cancelled")
                 }
                 return WireSupport.json(envelope(data(of: current, links: nil)))
             }
@@ -62,26 +63,36 @@ enum PiAPIWire {
 
     private static func find(_ context: BasicRequestContext, _ engine: SandboxEngine) async throws -> SandboxTask {
         let id = context.parameters.get("id") ?? ""
-        guard let task = await engine.store.task(id, provider: .piapi) else { throw SandboxError.notFound("task \(id) not found") }
+        guard let task = await engine.store.task(id, provider: .piapi) else {
+            throw SandboxError.notFound("task \(id) not found")
+        }
         return task
     }
 
     /// Validates a create body as PiAPI documents it and turns it into a task.
     static func makeTask(_ body: JSONValue, engine: SandboxEngine) async throws -> SandboxTask {
         let model = try WireSupport.string(body, "model", required: true)!
-        guard model == "luma" else { throw SandboxError.badRequest("model must be 'luma' for Dream Machine tasks; got '\(model)'") }
+        guard model == "luma" else {
+            throw SandboxError.badRequest("model must be 'luma' for Dream Machine tasks; got '\(model)'")
+        }
         let taskType = try WireSupport.oneOf(
-            try WireSupport.string(body, "task_type", required: true)!, ["video_generation", "extend_video"], field: "task_type")
-        guard let input = body["input"], input.objectValue != nil else { throw SandboxError.badRequest("input must be an object") }
+            try WireSupport.string(body, "task_type", required: true)!, ["video_generation", "extend_video"],
+            field: "task_type")
+        guard let input = body["input"], input.objectValue != nil else {
+            throw SandboxError.badRequest("input must be an object")
+        }
 
         let prompt = try WireSupport.string(input, "prompt", path: "input.prompt") ?? ""
         let loop = try WireSupport.bool(input, "loop", path: "input.loop") ?? false
         let aspectRatio = try WireSupport.oneOf(
-            try WireSupport.string(input, "aspect_ratio", path: "input.aspect_ratio") ?? "16:9", aspectRatios, field: "input.aspect_ratio")
+            try WireSupport.string(input, "aspect_ratio", path: "input.aspect_ratio") ?? "16:9", aspectRatios,
+            field: "input.aspect_ratio")
         var duration = 5
         if let value = input["duration"], !value.isNull {
             guard let seconds = value.intValue, seconds == 5 || seconds == 10 else {
-                throw SandboxError.badRequest("input.duration must be 5 or 10 (an integer number of seconds); got \(value.serialized().utf8String)")
+                throw SandboxError.badRequest(
+                    "input.duration must be 5 or 10 (an integer number of seconds); got \(value.serialized().utf8String)"
+                )
             }
             duration = seconds
         }
@@ -91,26 +102,37 @@ enum PiAPIWire {
         var end: GenerationSpec.Keyframe?
         if input["key_frames"] != nil || input["model_name"] != nil {
             // Dialect B: model_name + key_frames.{frame0,frame1}.{type,url|id}
-            modelName = try WireSupport.oneOf(try WireSupport.string(input, "model_name", path: "input.model_name") ?? "ray-v2", models, field: "input.model_name")
+            modelName = try WireSupport.oneOf(
+                try WireSupport.string(input, "model_name", path: "input.model_name") ?? "ray-v2", models,
+                field: "input.model_name")
             if let frames = input["key_frames"], !frames.isNull {
-                guard frames.objectValue != nil else { throw SandboxError.badRequest("input.key_frames must be an object") }
+                guard frames.objectValue != nil else {
+                    throw SandboxError.badRequest("input.key_frames must be an object")
+                }
                 start = try await keyframe(frames["frame0"], field: "input.key_frames.frame0", engine: engine)
                 end = try await keyframe(frames["frame1"], field: "input.key_frames.frame1", engine: engine)
             }
         } else {
             // Dialect A: input.model, start_image, end_image
-            modelName = try WireSupport.oneOf(try WireSupport.string(input, "model", path: "input.model") ?? "ray-v2", models, field: "input.model")
-            if let url = try WireSupport.string(input, "start_image", path: "input.start_image"), !url.isEmpty { start = .image(url) }
-            if let url = try WireSupport.string(input, "end_image", path: "input.end_image"), !url.isEmpty { end = .image(url) }
+            modelName = try WireSupport.oneOf(
+                try WireSupport.string(input, "model", path: "input.model") ?? "ray-v2", models, field: "input.model")
+            if let url = try WireSupport.string(input, "start_image", path: "input.start_image"), !url.isEmpty {
+                start = .image(url)
+            }
+            if let url = try WireSupport.string(input, "end_image", path: "input.end_image"), !url.isEmpty {
+                end = .image(url)
+            }
         }
         if taskType == "extend_video", start == nil {
-            throw SandboxError.badRequest("extend_video needs key_frames.frame0 of type generation (the task to extend)")
+            throw SandboxError.badRequest(
+                "extend_video needs key_frames.frame0 of type generation (the task to extend)")
         }
         if start == nil, end == nil, prompt.trimmingCharacters(in: .whitespaces).isEmpty {
             throw SandboxError.badRequest("input.prompt is required when no key frame is given")
         }
-        if (start != nil || end != nil), duration != 5 {
-            throw SandboxError.badRequest("input.duration must be 5 when a key frame is given (10 s is text-to-video only)")
+        if start != nil || end != nil, duration != 5 {
+            throw SandboxError.badRequest(
+                "input.duration must be 5 when a key frame is given (10 s is text-to-video only)")
         }
 
         var callback: String?
@@ -119,7 +141,8 @@ enum PiAPIWire {
         if let given = body["config"], !given.isNull {
             guard given.objectValue != nil else { throw SandboxError.badRequest("config must be an object") }
             if let mode = try WireSupport.string(given, "service_mode", path: "config.service_mode") {
-                config["service_mode"] = .string(try WireSupport.oneOf(mode, ["", "public", "private"], field: "config.service_mode"))
+                config["service_mode"] = .string(
+                    try WireSupport.oneOf(mode, ["", "public", "private"], field: "config.service_mode"))
             }
             if let webhook = given["webhook_config"], !webhook.isNull {
                 callback = try WireSupport.string(webhook, "endpoint", path: "config.webhook_config.endpoint")
@@ -131,13 +154,21 @@ enum PiAPIWire {
             prompt: prompt, model: modelName, durationSeconds: duration, aspectRatio: aspectRatio, resolution: nil,
             loop: loop, start: start, end: end, callbackURL: callback, webhookSecret: secret
         )
-        return SandboxTask(provider: .piapi, id: SandboxEngine.newID(for: .piapi), taskType: taskType, spec: spec, echo: input, config: .object(config))
+        return SandboxTask(
+            provider: .piapi, id: SandboxEngine.newID(for: .piapi), taskType: taskType, spec: spec, echo: input,
+            config: .object(config))
     }
 
-    private static func keyframe(_ value: JSONValue?, field: String, engine: SandboxEngine) async throws -> GenerationSpec.Keyframe? {
+    private static func keyframe(_ value: JSONValue?, field: String, engine: SandboxEngine) async throws
+        -> GenerationSpec.Keyframe?
+    {
         guard let value, !value.isNull else { return nil }
-        guard value.objectValue != nil else { throw SandboxError.badRequest("\(field) must be an object {type, url|id}") }
-        let type = try WireSupport.oneOf(try WireSupport.string(value, "type", required: true, path: "\(field).type")!, ["image", "generation"], field: "\(field).type")
+        guard value.objectValue != nil else {
+            throw SandboxError.badRequest("\(field) must be an object {type, url|id}")
+        }
+        let type = try WireSupport.oneOf(
+            try WireSupport.string(value, "type", required: true, path: "\(field).type")!, ["image", "generation"],
+            field: "\(field).type")
         if type == "image" {
             guard let url = try WireSupport.string(value, "url", path: "\(field).url"), !url.isEmpty else {
                 throw SandboxError.badRequest("\(field).url is required for type image")
@@ -160,7 +191,8 @@ enum PiAPIWire {
         }
         let ext = (name as NSString).pathExtension.lowercased()
         guard uploadExtensions.contains(ext) else {
-            throw SandboxError.badRequest("\(invalid): file extension '\(ext)' is not supported (\(uploadExtensions.joined(separator: ", ")))")
+            throw SandboxError.badRequest(
+                "\(invalid): file extension '\(ext)' is not supported (\(uploadExtensions.joined(separator: ", ")))")
         }
         guard let payload = try? WireSupport.string(body, "file_data"), !payload.isEmpty else {
             throw SandboxError.badRequest("\(invalid): file_data (Base64 or a data URI) is required")
@@ -173,7 +205,9 @@ enum PiAPIWire {
         } else {
             throw SandboxError.badRequest("\(invalid): file_data is not Base64")
         }
-        guard data.count <= 10 * 1024 * 1024 else { throw SandboxError.badRequest("\(invalid): the file is larger than 10 MB") }
+        guard data.count <= 10 * 1024 * 1024 else {
+            throw SandboxError.badRequest("\(invalid): the file is larger than 10 MB")
+        }
         let stored = "upload_\(UUID().uuidString.lowercased()).\(ext)"
         try data.write(to: URL(fileURLWithPath: engine.files.path(of: stored)))
         return await engine.link(stored, lifetime: 24 * 3600)

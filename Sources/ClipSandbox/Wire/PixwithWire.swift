@@ -25,7 +25,10 @@ enum PixwithWire {
                 let task = try makeTask(try await WireSupport.jsonObject(request))
                 await engine.accept(task)
                 let estimate = Int((engine.configuration.stepDelay * 2).rounded(.up))
-                return WireSupport.json(["code": 1, "message": "success", "data": ["task_id": .string(task.id), "estimated_time": .int(estimate)]])
+                return WireSupport.json([
+                    "code": 1, "message": "success",
+                    "data": ["task_id": .string(task.id), "estimated_time": .int(estimate)],
+                ])
             }
         }
         router.post("/api/task/get") { request, _ in
@@ -33,7 +36,9 @@ enum PixwithWire {
                 try authorize(request, engine)
                 let body = try await WireSupport.jsonObject(request)
                 let id = try WireSupport.string(body, "task_id", required: true)!
-                guard let task = await engine.store.task(id, provider: .pixwith) else { throw SandboxError.notFound("Task \(id) not found") }
+                guard let task = await engine.store.task(id, provider: .pixwith) else {
+                    throw SandboxError.notFound("Task \(id) not found")
+                }
                 let links = if let clip = task.clip { await engine.links(for: clip) } else { ClipLinks?.none }
                 return WireSupport.json(["code": 1, "message": "success", "data": data(of: task, links: links)])
             }
@@ -48,11 +53,13 @@ enum PixwithWire {
 
     static func makeTask(_ body: JSONValue) throws -> SandboxTask {
         let prompt = try WireSupport.string(body, "prompt", required: true)!
-        _ = try WireSupport.oneOf(try WireSupport.string(body, "model_id", required: true)!, modelIDs, field: "model_id")
+        _ = try WireSupport.oneOf(
+            try WireSupport.string(body, "model_id", required: true)!, modelIDs, field: "model_id")
         var images: [String] = []
         if let value = body["image_urls"], !value.isNull {
             // An empty array is read as text-to-video, as a client may send one.
-            guard let array = value.arrayValue, array.count <= 2, array.allSatisfy({ $0.stringValue?.isEmpty == false }) else {
+            guard let array = value.arrayValue, array.count <= 2, array.allSatisfy({ $0.stringValue?.isEmpty == false })
+            else {
                 throw SandboxError.badRequest("image_urls must be an array of 1 (start) or 2 (start, end) image URLs")
             }
             images = array.compactMap(\.stringValue)
@@ -60,25 +67,35 @@ enum PixwithWire {
         if prompt.trimmingCharacters(in: .whitespaces).isEmpty, images.isEmpty {
             throw SandboxError.badRequest("prompt is required")
         }
-        guard let options = body["options"], options.objectValue != nil else { throw SandboxError.badRequest("options is required (an object)") }
+        guard let options = body["options"], options.objectValue != nil else {
+            throw SandboxError.badRequest("options is required (an object)")
+        }
         guard try WireSupport.bool(options, "prompt_optimization", path: "options.prompt_optimization") != nil else {
             throw SandboxError.badRequest("options.prompt_optimization is required (a boolean)")
         }
         let aspectRatio = try WireSupport.oneOf(
-            try WireSupport.string(options, "aspect_ratio", required: true, path: "options.aspect_ratio")!, aspectRatios, field: "options.aspect_ratio")
+            try WireSupport.string(options, "aspect_ratio", required: true, path: "options.aspect_ratio")!,
+            aspectRatios, field: "options.aspect_ratio")
         let resolution = try WireSupport.oneOf(
-            try WireSupport.string(options, "resolution", required: true, path: "options.resolution")!, resolutions, field: "options.resolution")
-        guard let durationValue = options["duration"], let duration = durationValue.intValue, duration == 5 || duration == 9 else {
+            try WireSupport.string(options, "resolution", required: true, path: "options.resolution")!, resolutions,
+            field: "options.resolution")
+        guard let durationValue = options["duration"], let duration = durationValue.intValue,
+            duration == 5 || duration == 9
+        else {
             let got = options["duration"].map { $0.serialized().utf8String } ?? "nothing"
             throw SandboxError.badRequest("options.duration must be 5 or 9 (an integer number of seconds); got \(got)")
         }
         let loop = try WireSupport.bool(options, "loop", path: "options.loop") ?? false
         let model = try WireSupport.string(body, "model_id")!
         let spec = GenerationSpec(
-            prompt: prompt, model: model, durationSeconds: duration, aspectRatio: aspectRatio, resolution: resolution, loop: loop,
-            start: images.first.map { .image($0) }, end: images.count > 1 ? .image(images[1]) : nil, callbackURL: nil, webhookSecret: nil
+            prompt: prompt, model: model, durationSeconds: duration, aspectRatio: aspectRatio, resolution: resolution,
+            loop: loop,
+            start: images.first.map { .image($0) }, end: images.count > 1 ? .image(images[1]) : nil, callbackURL: nil,
+            webhookSecret: nil
         )
-        return SandboxTask(provider: .pixwith, id: SandboxEngine.newID(for: .pixwith), taskType: "video_generation", spec: spec, echo: body)
+        return SandboxTask(
+            provider: .pixwith, id: SandboxEngine.newID(for: .pixwith), taskType: "video_generation", spec: spec,
+            echo: body)
     }
 
     /// 1 processing (Pixwith has no separate queued state), 2 completed, 3 failed.
@@ -104,7 +121,8 @@ enum PixwithWire {
                 ["code": .int(code), "message": .string(error.message), "data": nil],
                 status: error.status, headers: WireSupport.retryHeaders(for: error))
         } catch {
-            return WireSupport.json(["code": 0, "message": .string("internal error: \(error)"), "data": nil], status: .internalServerError)
+            return WireSupport.json(
+                ["code": 0, "message": .string("internal error: \(error)"), "data": nil], status: .internalServerError)
         }
     }
 }

@@ -18,7 +18,9 @@ enum WireSupport {
             throw SandboxError.badRequest("the request body is larger than \(maximumBodyBytes) bytes")
         }
         let value = try JSONValue.parse(Data(buffer.readableBytesView))
-        guard case .object = value else { throw SandboxError.badRequest("the request body must be a JSON object, got \(value.typeName)") }
+        guard case .object = value else {
+            throw SandboxError.badRequest("the request body must be a JSON object, got \(value.typeName)")
+        }
         return value
     }
 
@@ -38,13 +40,15 @@ enum WireSupport {
     /// Whether `given` equals `expected`, compared in constant time for equal lengths.
     static func keyMatches(_ given: String?, _ expected: String) -> Bool {
         guard let given else { return false }
-        let a = Array(given.utf8), b = Array(expected.utf8)
+        let a = Array(given.utf8)
+        let b = Array(expected.utf8)
         guard a.count == b.count else { return false }
         return zip(a, b).reduce(UInt8(0)) { $0 | ($1.0 ^ $1.1) } == 0
     }
 
     /// A JSON response.
-    static func json(_ value: JSONValue, status: HTTPResponse.Status = .ok, headers extra: HTTPFields = [:]) -> Response {
+    static func json(_ value: JSONValue, status: HTTPResponse.Status = .ok, headers extra: HTTPFields = [:]) -> Response
+    {
         var headers = extra
         headers[.contentType] = "application/json"
         let data = value.serialized()
@@ -66,19 +70,24 @@ enum WireSupport {
 
     // MARK: Field readers that name the field and what it accepts
 
-    static func string(_ body: JSONValue, _ key: String, required: Bool = false, path: String? = nil) throws -> String? {
+    static func string(_ body: JSONValue, _ key: String, required: Bool = false, path: String? = nil) throws -> String?
+    {
         let name = path ?? key
         guard let value = body[key], !value.isNull else {
             if required { throw SandboxError.badRequest("\(name) is required") }
             return nil
         }
-        guard let string = value.stringValue else { throw SandboxError.badRequest("\(name) must be a string, got \(value.typeName)") }
+        guard let string = value.stringValue else {
+            throw SandboxError.badRequest("\(name) must be a string, got \(value.typeName)")
+        }
         return string
     }
 
     static func bool(_ body: JSONValue, _ key: String, path: String? = nil) throws -> Bool? {
         guard let value = body[key], !value.isNull else { return nil }
-        guard let bool = value.boolValue else { throw SandboxError.badRequest("\(path ?? key) must be a boolean, got \(value.typeName)") }
+        guard let bool = value.boolValue else {
+            throw SandboxError.badRequest("\(path ?? key) must be a boolean, got \(value.typeName)")
+        }
         return bool
     }
 

@@ -58,7 +58,8 @@ struct Sandbox: AsyncParsableCommand {
         var logger = Logger(label: "clipkit.sandbox") { StreamLogHandler.standardError(label: $0) }
         logger.logLevel = .info
         let configuration = SandboxConfiguration(
-            host: host, port: port, stepDelay: delay, faults: try Self.faults(flag: faults), renderScale: scale, apiKey: apiKey
+            host: host, port: port, stepDelay: delay, faults: try Self.faults(flag: faults), renderScale: scale,
+            apiKey: apiKey
         )
         let server: SandboxServer
         do {
@@ -69,7 +70,9 @@ struct Sandbox: AsyncParsableCommand {
         }
         print("ClipKit sandbox listening on \(server.baseURL) (files in \(server.storageDirectory.path))")
         for provider in SandboxProvider.allCases {
-            print("export \(provider.baseURLEnvironmentVariable)=\(server.baseURL(for: provider)) \(provider.apiKeyEnvironmentVariable)=\(apiKey)")
+            print(
+                "export \(provider.baseURLEnvironmentVariable)=\(server.baseURL(for: provider)) \(provider.apiKeyEnvironmentVariable)=\(apiKey)"
+            )
         }
         if !configuration.faults.counts.isEmpty { print("faults armed: \(configuration.faults)") }
         print("Press Ctrl-C to stop.")
@@ -82,7 +85,7 @@ struct Sandbox: AsyncParsableCommand {
             source.resume()
             return source
         }
-        defer { sources.forEach { $0.cancel() } }
+        defer { for source in sources { source.cancel() } }
         try await server.run()
         print("sandbox stopped")
     }
