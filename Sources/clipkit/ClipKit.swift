@@ -7,7 +7,9 @@ struct ClipKit: AsyncParsableCommand {
         abstract: "Turn AI-generated video clips into verified outputs, long sequences and galleries.",
         version: "0.1.0",
         subcommands: [
-            // Each subcommand lives in Commands/<Name>.swift.
+            Probe.self,
+            LastFrame.self,
+            Thumbs.self,
             Sandbox.self,
         ]
     )

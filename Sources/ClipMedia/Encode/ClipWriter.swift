@@ -51,8 +51,8 @@ public final class ClipWriter {
                 videoStream.pointee.sample_aspect_ratio = AVRational(num: Int32(sar.numerator), den: Int32(sar.denominator))
             }
             if settings.rotation % 360 != 0 {
-                // The display matrix is counter-clockwise; `rotation` is the clockwise turn to display.
-                try check(cffmpeg_stream_set_rotation(videoStream, Double(-settings.rotation)), "av_stream_new_side_data")
+                // av_display_rotation_set takes the clockwise turn (and av_display_rotation_get answers its negation).
+                try check(cffmpeg_stream_set_rotation(videoStream, Double(settings.rotation)), "av_stream_new_side_data")
             }
             if settings.audio && formatName != "webm" {
                 let tone = try AudioToneEncoder(globalHeader: globalHeader)

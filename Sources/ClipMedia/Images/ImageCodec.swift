@@ -114,6 +114,8 @@ final class ImageEncoder {
     private let scaler: Scaler?
     private let frame: Frame
     private let packet: Packet
+    /// True once the encoder had to be flushed to give a picture out; it takes no more input then.
+    private(set) var isExhausted = false
 
     init(format: ImageFormat, width: Int32, height: Int32, quality: Int, pngCompression: Int = 3) throws {
         self.format = format
@@ -197,6 +199,7 @@ final class ImageEncoder {
         if code == cffmpeg_error_again {
             // libwebp and friends may hold the picture until told the input has ended.
             try check(avcodec_send_frame(context, nil), "avcodec_send_frame")
+            isExhausted = true
             code = avcodec_receive_packet(context, packet.pointer)
         }
         try check(code, "avcodec_receive_packet")

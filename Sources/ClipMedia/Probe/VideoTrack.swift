@@ -1,0 +1,60 @@
+import CFFmpeg
+
+/// The facts about a file's video stream that every operation needs: where it is, its time base,
+/// and how its stored pictures map to what a viewer sees.
+struct VideoTrack {
+    let index: Int
+    let stream: UnsafeMutablePointer<AVStream>
+    let timeBase: AVRational
+    let storedWidth: Int
+    let storedHeight: Int
+    /// Pixel shape; 1:1 when the file says nothing.
+    let sampleAspectRatio: Ratio
+    /// Clockwise degrees to turn the stored picture for display.
+    let rotation: Int
+
+    init(demuxer: Demuxer) throws(MediaError) {
+        guard let index = demuxer.bestStream(AVMEDIA_TYPE_VIDEO) else {
+            throw MediaError(.noVideoStream, path: demuxer.path, "has no video stream")
+        }
+        let stream = demuxer.stream(index)
+        self.index = index
+        self.stream = stream
+        timeBase = stream.pointee.time_base
+        storedWidth = Int(stream.pointee.codecpar.pointee.width)
+        storedHeight = Int(stream.pointee.codecpar.pointee.height)
+        let guessed = av_guess_sample_aspect_ratio(demuxer.context, stream, nil)
+        sampleAspectRatio =
+            guessed.num > 0 && guessed.den > 0 ? Ratio(Int(guessed.num), Int(guessed.den)).reduced : Ratio(1, 1)
+        rotation = VideoTrack.clockwiseRotation(stream)
+        guard storedWidth > 0, storedHeight > 0 else {
+            throw MediaError(.noDecodableFrame, path: demuxer.path, "video stream has no picture size")
+        }
+    }
+
+    /// Width after resampling non-square pixels to square (before rotation). Height is kept, as ffmpeg does.
+    var squareWidth: Int {
+        let ratio = sampleAspectRatio
+        guard ratio.numerator != ratio.denominator else { return storedWidth }
+        let width = Int((Double(storedWidth) * ratio.value).rounded())
+        return width + (width & 1)
+    }
+
+    var isQuarterTurn: Bool { rotation == 90 || rotation == 270 }
+    var displayWidth: Int { isQuarterTurn ? storedHeight : squareWidth }
+    var displayHeight: Int { isQuarterTurn ? squareWidth : storedHeight }
+
+    func seconds(_ timestamp: Int64) -> Double { Double(timestamp) * av_q2d(timeBase) }
+    func timestamp(_ seconds: Double) -> Int64 { Int64((seconds / av_q2d(timeBase)).rounded(.down)) }
+
+    /// ffmpeg's own rule (fftools `get_rotation`): the display matrix's counter-clockwise angle,
+    /// negated and brought into 0..<360, rounded to a quarter turn.
+    static func clockwiseRotation(_ stream: UnsafeMutablePointer<AVStream>) -> Int {
+        let angle = cffmpeg_stream_rotation(stream)
+        guard !angle.isNaN else { return 0 }
+        var theta = -angle.rounded()
+        theta -= 360 * (theta / 360 + 0.9 / 360).rounded(.down)
+        let quarter = Int((theta / 90).rounded()) % 4
+        return quarter * 90
+    }
+}
