@@ -123,6 +123,33 @@ struct RenderTests {
         }
     }
 
+    @Test func aClipChainedFromTheExtractedLastFrameStartsExactlyThere() async throws {
+        try await withSandbox { server, client in
+            let first = try await client.send(
+                .POST, "/dream-machine/v1/generations", headers: client.bearer, json: LumaWireTests.body)
+            let firstID = try #require(first.json["id"]?.stringValue)
+            let firstURL = try #require(try await client.lumaGeneration(firstID).json["assets"]?["video"]?.stringValue)
+            let last = try LastFrameExtractor.extract(path: try await client.download(firstURL)).image
+
+            var body = LumaWireTests.body.objectValue!
+            body["keyframes"] = ["frame0": ["type": "image", "url": .string(try TestImages.dataURI(last))]]
+            let second = try await client.send(
+                .POST, "/dream-machine/v1/generations", headers: client.bearer, json: .object(body))
+            let secondID = try #require(second.json["id"]?.stringValue)
+            let secondURL = try #require(
+                try await client.lumaGeneration(secondID).json["assets"]?["video"]?.stringValue)
+            let secondPath = try await client.download(secondURL)
+
+            let record = try #require(await server.inspect().tasks.first { $0.id == secondID })
+            #expect(record.startImageSHA256 == TestImages.sha256(last))
+            let frames = try MediaOracle.frames(secondPath, width: last.width, height: last.height)
+            let seam = MediaOracle.psnr(frames[0], last.pixels)
+            #expect(seam > 30, "clip 2 frame 0 vs clip 1 last frame: \(seam) dB")
+            let info = try MediaProbe.probe(path: secondPath)
+            #expect(info.video?.width == 320 && info.video?.height == 180)
+        }
+    }
+
     @Test func withoutAStartImageTheSceneIsSyntheticAndMoving() async throws {
         let image = try ClipRenderer().renderSyntheticPreview()
         #expect(image.first != image.last)

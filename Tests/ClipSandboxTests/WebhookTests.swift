@@ -71,12 +71,25 @@ final class WebhookReceiver: Sendable {
 
     /// Waits (bounded) until `count` deliveries arrived.
     func deliveries(atLeast count: Int) async throws -> [Delivery] {
-        for _ in 0..<1200 {
+        try await deliveries { $0.count >= count }
+    }
+
+    /// Waits (bounded) until the deliveries so far satisfy `isComplete`.
+    func deliveries(until isComplete: ([Delivery]) -> Bool) async throws -> [Delivery] {
+        for _ in 0..<2400 {
             let deliveries = await log.deliveries
-            if deliveries.count >= count { return deliveries }
+            if isComplete(deliveries) { return deliveries }
             try await Task.sleep(for: .milliseconds(50))
         }
         return await log.deliveries
+    }
+}
+
+/// The values in order with consecutive repeats collapsed: a webhook retried after a slow answer
+/// arrives twice, which receivers must tolerate.
+func collapsingRepeats<T: Equatable>(_ values: [T]) -> [T] {
+    values.reduce(into: []) { result, value in
+        if result.last != value { result.append(value) }
     }
 }
 
@@ -88,8 +101,13 @@ struct WebhookTests {
             let body = piapiSeedBody(webhook: receiver.url + "/piapi", secret: "s3cret")
             let created = try await client.send(.POST, "/api/v1/task", headers: client.piapi, json: body)
             let id = try #require(created.json["data"]?["task_id"]?.stringValue)
-            let deliveries = try await receiver.deliveries(atLeast: 2)
-            #expect(deliveries.map { $0.json["data"]?["status"]?.stringValue } == ["processing", "completed"])
+            let deliveries = try await receiver.deliveries {
+                $0.last?.json["data"]?["status"]?.stringValue == "completed"
+            }
+            #expect(
+                collapsingRepeats(deliveries.map { $0.json["data"]?["status"]?.stringValue }) == [
+                    "processing", "completed",
+                ])
             for delivery in deliveries {
                 #expect(delivery.headers["x-webhook-secret"] == "s3cret")
                 #expect(delivery.json["timestamp"]?.intValue != nil)
@@ -105,7 +123,10 @@ struct WebhookTests {
         try await withSandbox { _, client in
             _ = try await client.send(
                 .POST, "/api/v1/task", headers: client.piapi, json: piapiSeedBody(webhook: receiver.url + "/piapi"))
-            let deliveries = try await receiver.deliveries(atLeast: 2)
+            let deliveries = try await receiver.deliveries {
+                $0.last?.json["data"]?["status"]?.stringValue == "completed"
+            }
+            #expect(deliveries.count >= 2)
             #expect(deliveries.allSatisfy { $0.headers["x-webhook-secret"] == nil })
         }
     }
@@ -119,8 +140,8 @@ struct WebhookTests {
             let created = try await client.send(
                 .POST, "/dream-machine/v1/generations", headers: client.bearer, json: .object(body))
             let id = try #require(created.json["id"]?.stringValue)
-            let deliveries = try await receiver.deliveries(atLeast: 2)
-            #expect(deliveries.map { $0.json["state"]?.stringValue } == ["dreaming", "completed"])
+            let deliveries = try await receiver.deliveries { $0.last?.json["state"]?.stringValue == "completed" }
+            #expect(collapsingRepeats(deliveries.map { $0.json["state"]?.stringValue }) == ["dreaming", "completed"])
             #expect(deliveries.allSatisfy { $0.json["id"]?.stringValue == id })
             #expect(deliveries.last?.json["assets"]?["video"]?.stringValue != nil)
         }
@@ -134,8 +155,7 @@ struct WebhookTests {
             body["notify_hook"] = .string(receiver.url + "/kkiai")
             _ = try await client.send(.POST, "/luma/generations", headers: client.bearer, json: .object(body))
             let deliveries = try await receiver.deliveries(atLeast: 1)
-            #expect(deliveries.count == 1)
-            #expect(deliveries.first?.json["state"]?.stringValue == "completed")
+            #expect(deliveries.allSatisfy { $0.json["state"]?.stringValue == "completed" }, "only the end is notified")
             #expect(deliveries.first?.json["video_raw"]?["url"]?.stringValue != nil)
         }
     }
@@ -148,7 +168,7 @@ struct WebhookTests {
             body["notify_hook"] = .string(receiver.url + "/kkiai")
             _ = try await client.send(.POST, "/luma/generations", headers: client.bearer, json: .object(body))
             let deliveries = try await receiver.deliveries(atLeast: 3)
-            #expect(deliveries.count == 3)
+            #expect(deliveries.count >= 3)
             #expect(Set(deliveries.map(\.body)).count == 1, "every retry carries the same body")
         }
     }
