@@ -1,1 +1,0 @@
-// ClipPipeline: presets, QA policy, generate, chains, the journal, galleries and webhooks.

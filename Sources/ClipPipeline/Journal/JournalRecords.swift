@@ -1,0 +1,122 @@
+import Foundation
+import GRDB
+
+/// One `generate` or `extend` run, as the journal keeps it.
+public struct JournalRun: Codable, Sendable, Hashable, FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "run"
+
+    public enum State: String, Codable, Sendable {
+        case running, succeeded, failed
+    }
+
+    /// Stable id derived from the command's parameters, so rerunning the same command resumes it.
+    public var id: String
+    /// "generate" or "extend".
+    public var kind: String
+    public var provider: String
+    /// Where the finished clip goes.
+    public var output: String
+    /// The run's plan as JSON (prompts, segments, preset, options), enough to resume it.
+    public var plan: String
+    public var state: State
+    public var message: String?
+    public var createdAt: Date
+    public var updatedAt: Date
+
+    public init(id: String, kind: String, provider: String, output: String, plan: String, now: Date = Date()) {
+        self.id = id
+        self.kind = kind
+        self.provider = provider
+        self.output = output
+        self.plan = plan
+        self.state = .running
+        self.createdAt = now
+        self.updatedAt = now
+    }
+}
+
+/// One attempt at one segment of a run: a task at a provider and everything done with its result.
+///
+/// Each step is written before the next one starts, so a rerun after a crash knows exactly where to
+/// pick up: a `submitted` attempt is polled (never submitted again), a `downloaded` file is not fetched again.
+public struct JournalAttempt: Codable, Sendable, Hashable, FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "attempt"
+
+    public enum Step: String, Codable, Sendable, Comparable, CaseIterable {
+        /// About to submit: the request is fixed, no task exists yet.
+        case planned
+        /// The provider accepted the task; its id is known.
+        case submitted
+        /// The provider finished the task.
+        case completed
+        /// The video is on disk (checksum recorded).
+        case downloaded
+        /// The QA check ran (verdict recorded).
+        case checked
+        /// The last frame was extracted for the next segment.
+        case frameExtracted = "frame-extracted"
+        /// The last frame has a URL the provider can read.
+        case frameHosted = "frame-hosted"
+        /// This attempt is over without a usable clip (task failed, QA failed, submission unknown).
+        case failed
+
+        var order: Int { Step.allCases.firstIndex(of: self)! }
+        public static func < (lhs: Step, rhs: Step) -> Bool { lhs.order < rhs.order }
+    }
+
+    public var runID: String
+    public var segment: Int
+    public var attempt: Int
+    public var step: Step
+    /// The request as sent (JSON, secrets omitted).
+    public var request: String
+    public var taskID: String?
+    public var submittedAt: Date?
+    public var completedAt: Date?
+    public var file: String?
+    public var sha256: String?
+    public var bytes: Int64?
+    public var verdict: String?
+    /// The QA report as JSON.
+    public var report: String?
+    public var lastFrame: String?
+    /// How the last frame reached the provider: a URL, or "data-uri".
+    public var hostedImage: String?
+    /// PSNR (dB, luma) between this segment's first frame and the frame it started from.
+    public var seamPSNR: Double?
+    public var generationSeconds: Double?
+    public var failure: String?
+    public var updatedAt: Date
+
+    public init(runID: String, segment: Int, attempt: Int, request: String, now: Date = Date()) {
+        self.runID = runID
+        self.segment = segment
+        self.attempt = attempt
+        self.step = .planned
+        self.request = request
+        self.updatedAt = now
+    }
+}
+
+/// A line of the journal's audit trail: what happened, when.
+public struct JournalEvent: Codable, Sendable, Hashable, FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "event"
+    public var id: Int64?
+    public var runID: String
+    public var segment: Int?
+    public var attempt: Int?
+    public var step: String
+    public var detail: String?
+    public var at: Date
+
+    public init(runID: String, segment: Int?, attempt: Int?, step: String, detail: String? = nil, at: Date = Date()) {
+        self.runID = runID
+        self.segment = segment
+        self.attempt = attempt
+        self.step = step
+        self.detail = detail
+        self.at = at
+    }
+
+    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+}
