@@ -76,6 +76,7 @@ public final class SandboxServer: Sendable {
             case .failure(let error): reason = "\(error)"
             case .success: reason = "the server stopped before it was running"
             }
+            await engine.shutdown()  // removes a storage directory it made
             throw SandboxError.startFailed(
                 "the sandbox could not listen on \(configuration.host):\(configuration.port): \(reason)")
         }
