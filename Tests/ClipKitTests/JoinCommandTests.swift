@@ -18,23 +18,22 @@ struct JoinCommandTests {
 
     static func clipkit(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
         let process = Process()
-        process.executableURL = try #require(executable, "clipkit must be built next to the tests")
+        guard let executable else { throw CocoaError(.fileNoSuchFile, userInfo: [NSFilePathErrorKey: "clipkit"]) }
+        process.executableURL = executable
         process.arguments = arguments
         let out = Pipe()
-        let err = Pipe()
+        // stderr goes to a file so that neither pipe can fill up while the other is read.
+        let errorPath = FileManager.default.temporaryDirectory.appendingPathComponent("stderr-\(UUID().uuidString)").path
+        FileManager.default.createFile(atPath: errorPath, contents: nil)
+        defer { try? FileManager.default.removeItem(atPath: errorPath) }
+        let err = try #require(FileHandle(forWritingAtPath: errorPath))
         process.standardOutput = out
         process.standardError = err
         try process.run()
-        var stderrData = Data()
-        let group = DispatchGroup()
-        group.enter()
-        DispatchQueue.global().async {
-            stderrData = err.fileHandleForReading.readDataToEndOfFile()
-            group.leave()
-        }
         let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        group.wait()
         process.waitUntilExit()
+        try err.close()
+        let stderrData = FileManager.default.contents(atPath: errorPath) ?? Data()
         return (process.terminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: stderrData, as: UTF8.self))
     }
 

@@ -1,6 +1,7 @@
 import ClipMedia
 import ClipTestSupport
 import Foundation
+import Testing
 
 /// Clips shaped like a last-frame chain, and ffmpeg-CLI oracles for joined outputs.
 enum ChainFixtures {
@@ -33,20 +34,18 @@ enum ChainFixtures {
         process.executableURL = URL(fileURLWithPath: "/usr/bin/\(tool)")
         process.arguments = arguments
         let out = Pipe()
-        let err = Pipe()
+        // stderr goes to a file so that neither pipe can fill up while the other is read.
+        let errorPath = FileManager.default.temporaryDirectory.appendingPathComponent("stderr-\(UUID().uuidString)").path
+        FileManager.default.createFile(atPath: errorPath, contents: nil)
+        defer { try? FileManager.default.removeItem(atPath: errorPath) }
+        let err = try #require(FileHandle(forWritingAtPath: errorPath))
         process.standardOutput = out
         process.standardError = err
         try process.run()
-        var stderrData = Data()
-        let group = DispatchGroup()
-        group.enter()
-        DispatchQueue.global().async {
-            stderrData = err.fileHandleForReading.readDataToEndOfFile()
-            group.leave()
-        }
         let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        group.wait()
         process.waitUntilExit()
+        try err.close()
+        let stderrData = FileManager.default.contents(atPath: errorPath) ?? Data()
         return (stdout, String(decoding: stderrData, as: UTF8.self), process.terminationStatus)
     }
 
