@@ -49,6 +49,10 @@ struct ClipJoinerTests {
         #expect(try ChainFixtures.decodesStrictlyMonotonic(output))
         #expect(try ChainFixtures.isConstantFrameRate(output))
         #expect(try MediaProbe.probe(path: output).faststart == true)
+        // One avc1 sample entry carries both encoders' parameter sets: the first clip's and the re-encoder's.
+        let file = [UInt8](try Data(contentsOf: URL(fileURLWithPath: output)))
+        let avcC = try #require(file.indices.dropLast(8).first { Array(file[$0..<$0 + 4]) == Array("avcC".utf8) })
+        #expect(file[avcC + 4 + 5] & 0x1F == 2)
     }
 
     @Test func dropCopiesTheGOPsAfterAContinuationsFirstKeyframe() throws {
