@@ -11,6 +11,7 @@ struct ClipKit: AsyncParsableCommand {
             LastFrame.self,
             Thumbs.self,
             Sandbox.self,
+            Join.self,
         ]
     )
 }

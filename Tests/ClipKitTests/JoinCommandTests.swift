@@ -1,0 +1,102 @@
+import ClipMedia
+import ClipTestSupport
+import Foundation
+import Testing
+
+/// Runs the built `clipkit join` and checks what it prints and writes.
+struct JoinCommandTests {
+    /// The `clipkit` executable beside the test bundle in the build's products directory.
+    static var executable: URL? {
+        var directory = Bundle.main.bundleURL
+        for _ in 0..<4 {
+            let candidate = directory.appendingPathComponent("clipkit")
+            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
+            directory = directory.deletingLastPathComponent()
+        }
+        return nil
+    }
+
+    static func clipkit(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
+        let process = Process()
+        guard let executable else { throw CocoaError(.fileNoSuchFile, userInfo: [NSFilePathErrorKey: "clipkit"]) }
+        process.executableURL = executable
+        process.arguments = arguments
+        let out = Pipe()
+        // stderr goes to a file so that neither pipe can fill up while the other is read.
+        let errorPath = FileManager.default.temporaryDirectory.appendingPathComponent("stderr-\(UUID().uuidString)").path
+        FileManager.default.createFile(atPath: errorPath, contents: nil)
+        defer { try? FileManager.default.removeItem(atPath: errorPath) }
+        let err = try #require(FileHandle(forWritingAtPath: errorPath))
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let stdout = out.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        try err.close()
+        let stderrData = FileManager.default.contents(atPath: errorPath) ?? Data()
+        return (process.terminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: stderrData, as: UTF8.self))
+    }
+
+    static func clip(_ name: String, in directory: TemporaryDirectory, width: Int = 320, height: Int = 180) throws -> String {
+        try FixtureFactory.makeClip(
+            at: directory.file(name), settings: VideoEncodingSettings(width: width, height: height, frameRate: 24), frames: 24)
+    }
+
+    @Test func printsFrameCountDurationAndSeamReportAsJSON() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let a = try Self.clip("a.mp4", in: directory)
+        let b = try Self.clip("b.mp4", in: directory)
+        let output = directory.file("out.mp4")
+        let run = try Self.clipkit(["join", a, b, "-o", output, "--json"])
+        #expect(run.status == 0, "\(run.stderr)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+        #expect(object["frame_count"] as? Int == 47)
+        #expect(abs((object["duration_s"] as? Double ?? 0) - 47.0 / 24) < 1e-6)
+        #expect(object["seam"] as? String == "drop")
+        #expect(object["seam_frames"] as? [Int] == [24])
+        let seams = try #require(object["seams"] as? [[String: Any]])
+        #expect(seams.count == 1)
+        #expect(seams.first?["psnr_y"] is Double)
+        #expect((object["colour"] as? [Any])?.count == 2)
+        #expect(try MediaProbe.probe(path: output).video?.frameCount == 47)
+    }
+
+    @Test func keepPrintsAReadableSummary() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let a = try Self.clip("a.mp4", in: directory)
+        let b = try Self.clip("b.mp4", in: directory)
+        let output = directory.file("out.mp4")
+        let run = try Self.clipkit(["join", a, b, "-o", output, "--seam", "keep"])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.contains("48 frames"))
+        #expect(run.stdout.contains("2.000 s"))
+        #expect(run.stdout.contains("seam 1 at frame 24"))
+        #expect(run.stdout.contains("re-encoded 0"))
+    }
+
+    @Test func failsWithOneLineNamingTheClipWhenSizesDiffer() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let a = try Self.clip("a.mp4", in: directory)
+        let b = try Self.clip("b.mp4", in: directory, width: 256, height: 144)
+        let output = directory.file("out.mp4")
+        let run = try Self.clipkit(["join", a, b, "-o", output])
+        #expect(run.status == 1)
+        let lines = run.stderr.split(whereSeparator: \.isNewline)
+        #expect(lines.count == 1)
+        #expect(run.stderr.contains(b) && run.stderr.contains("256x144") && run.stderr.contains("--scale"))
+        #expect(!FileManager.default.fileExists(atPath: output))
+
+        let scaled = try Self.clipkit(["join", a, b, "-o", output, "--scale", "--no-report"])
+        #expect(scaled.status == 0, "\(scaled.stderr)")
+        #expect(try MediaProbe.probe(path: output).video?.width == 320)
+    }
+
+    @Test func rejectsAnUnknownSeamMode() throws {
+        let run = try Self.clipkit(["join", "a.mp4", "-o", "out.mp4", "--seam", "wipe"])
+        #expect(run.status != 0 && run.status < 128)
+        #expect(run.stderr.contains("seam"))
+    }
+}
