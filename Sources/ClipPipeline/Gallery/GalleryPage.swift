@@ -104,6 +104,11 @@ public enum GalleryPage {
         <script>
         (function () {
           'use strict';
+          // Served as /prefix (no slash): move to /prefix/ so relative URLs stay inside the site.
+          if (/^https?:$/.test(location.protocol) && !/\/$|\.html?$/.test(location.pathname)) {
+            location.replace(location.pathname + '/' + location.search + location.hash);
+            return;
+          }
           var body = document.body;
           var errorsBox = document.getElementById('page-errors');
           function report(kind, message) {

@@ -9,7 +9,8 @@ import Logging
 public enum GallerySite {
     /// Adds the site at `root` to `router` under `path` (`"/gallery"` by default, `"/"` for the root).
     ///
-    /// `GET /gallery` redirects to `/gallery/` so the page's relative URLs resolve inside the site.
+    /// `GET /gallery` serves the page too; the page itself moves to `/gallery/` before it adds any
+    /// relative URL, so they resolve inside the site.
     /// - Parameters:
     ///   - root: the folder `clipkit gallery -o` wrote.
     public static func addRoutes<Context: RequestContext>(
@@ -26,12 +27,5 @@ public enum GallerySite {
         .withAdditionalMediaType(MediaType(type: .video, subType: "x-matroska"), mappedToFileExtension: "mkv")
         .withAdditionalMediaType(MediaType(type: .video, subType: "mp4"), mappedToFileExtension: "m4v")
         router.add(middleware: files)
-        if prefix != "/" {
-            router.get(RouterPath(stringLiteral: prefix)) { request, _ -> Response in
-                // The router matches "/gallery/" here too: only the slash-less form is redirected.
-                guard !request.uri.path.hasSuffix("/") else { throw HTTPError(.notFound) }
-                return Response(status: .movedPermanently, headers: [.location: prefix + "/"])
-            }
-        }
     }
 }

@@ -1,5 +1,6 @@
 import ClipMedia
 import ClipTestSupport
+import Foundation
 import Testing
 
 struct ThumbHashTests {

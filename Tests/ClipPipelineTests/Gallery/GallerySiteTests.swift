@@ -32,7 +32,7 @@ struct GallerySiteTests {
 
         let session = URLSession(configuration: .ephemeral)
         let redirect = try await Fetch.get(base + "/gallery", session: session)
-        #expect(redirect.status == 200 && redirect.body.contains("ClipKit gallery"), "follows /gallery -> /gallery/")
+        #expect(redirect.status == 200 && redirect.body.contains("ClipKit gallery"), "/gallery serves the page")
         let index = try await Fetch.get(base + "/gallery/", session: session)
         #expect(index.status == 200 && index.body.contains(entry.id))
         let vtt = try await Fetch.get(base + "/gallery/\(entry.assetDirectory!)/sprite.vtt", session: session)
