@@ -57,6 +57,9 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -112,7 +115,11 @@ let package = Package(
         ),
         .testTarget(
             name: "ClipSandboxTests",
-            dependencies: ["ClipSandbox", "ClipMedia", "ClipTestSupport"],
+            dependencies: [
+                "ClipSandbox", "ClipMedia", "ClipTestSupport",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

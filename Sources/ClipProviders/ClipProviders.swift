@@ -1,1 +1,0 @@
-// ClipProviders: clients for the video-generation task APIs (PiAPI, KKIAI, Pixwith, Luma). No FFmpeg here.

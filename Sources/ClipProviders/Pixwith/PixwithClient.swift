@@ -1,0 +1,122 @@
+import Foundation
+import Logging
+import NIOHTTP1
+
+/// Client for Pixwith (`Api-Key`; `POST /api/task/create`, `POST /api/task/get`, integer statuses).
+/// Pixwith sends no callbacks and has no REST upload or cancel: it is polled.
+public struct PixwithClient: VideoGenerationProvider {
+    public let kind = ProviderKind.pixwith
+    private let http: ProviderHTTPClient
+
+    public init(configuration: ProviderConfiguration, options: ProviderClientOptions = ProviderClientOptions()) {
+        self.http = ProviderHTTPClient(configuration: configuration, options: options)
+    }
+
+    /// The resolution sent when the request leaves it unset (the field is required).
+    public static let defaultResolution = "720p"
+
+    public var capabilities: ProviderCapabilities {
+        ProviderCapabilities(
+            acceptsDataURI: false,
+            uploadsImages: false,
+            nativeExtend: false,
+            webhooks: .none,
+            cancels: false,
+            durations: [5, 9],
+            resolutions: ["540p", "720p"],
+            aspectRatios: ["16:9", "9:16", "1:1", "4:3", "3:4", "9:21", "21:9"],
+            // The docs list "2-4"; their image-to-video example uses "3-4".
+            models: ["2-4", "3-4"]
+        )
+    }
+
+    public func validate(_ request: GenerationRequest) throws {
+        try RequestValidation.validateCommon(request, capabilities: capabilities, provider: kind)
+        if request.endImage != nil && request.startImage == nil {
+            throw ProviderError.invalidRequest(
+                field: "end image", value: "without a start image", accepted: "an end image only after a start image",
+                provider: kind)
+        }
+    }
+
+    public func createBody(for request: GenerationRequest) throws -> Data {
+        try validate(request)
+        let images = [request.startImage, request.endImage].compactMap { $0?.wireValue }
+        let body = PixwithWire.CreateBody(
+            prompt: request.prompt,
+            imageURLs: images.isEmpty ? nil : images,
+            modelID: request.model ?? capabilities.defaultModel,
+            options: PixwithWire.Options(
+                promptOptimization: request.enhancePrompt,
+                aspectRatio: request.aspectRatio,
+                resolution: request.resolution?.lowercased() ?? Self.defaultResolution,
+                duration: request.duration,
+                loop: request.loop
+            )
+        )
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.withoutEscapingSlashes]
+        return try encoder.encode(body)
+    }
+
+    public func submit(_ request: GenerationRequest) async throws -> String {
+        let body = try createBody(for: request)
+        let response = try await http.send(
+            .POST, try http.url("/api/task/create"), headers: try headers(), body: body, kind: .create,
+            operation: "create task")
+        let id = try http.readCreatedTaskID(response) {
+            guard let id = try unwrap(response, what: "create answer").string(at: "task_id"), !id.isEmpty else {
+                throw ProviderError.decoding("create answer", detail: "missing data.task_id", provider: kind)
+            }
+            return id
+        }
+        http.logger?.info("Pixwith task created", metadata: ["taskID": "\(id)"])
+        return id
+    }
+
+    public func fetch(taskID: String) async throws -> TaskSnapshot {
+        let body = try JSONEncoder().encode(PixwithWire.GetBody(taskID: taskID))
+        let response = try await http.send(
+            .POST, try http.url("/api/task/get"), headers: try headers(), body: body, kind: .read,
+            operation: "get task")
+        let data = try unwrap(response, what: "task answer")
+        let json = try http.parseJSON(response.body, what: "task answer")
+        return Self.snapshot(data: data, fallbackID: taskID, raw: SnapshotRedaction.redact(json, apiKey: http.apiKey))
+    }
+
+    private func headers() throws -> HTTPHeaders {
+        ["Api-Key": try http.requireKey().value]
+    }
+
+    /// Checks HTTP status and envelope code, and returns `data`.
+    private func unwrap(_ response: ProviderHTTPResponse, what: String) throws -> JSONValue {
+        try http.checkStatus(response)
+        let envelope = try http.decode(PixwithWire.Envelope.self, from: response.body, what: what)
+        switch envelope.code {
+        case 1?:
+            guard let data = envelope.data, case .object = data else {
+                throw ProviderError.decoding(what, detail: "missing data", provider: kind)
+            }
+            return data
+        case 2?:
+            throw ProviderError.authentication(http.redact(envelope.message ?? "invalid API key"), provider: kind)
+        case let code?:
+            throw ProviderError.apiError(
+                code: String(code), message: http.redact(envelope.message ?? ""), provider: kind)
+        case nil:
+            throw ProviderError.decoding(what, detail: "missing code", provider: kind)
+        }
+    }
+
+    /// Builds a snapshot from the poll answer's `data`.
+    static func snapshot(data: JSONValue, fallbackID: String, raw: Data) -> TaskSnapshot {
+        let status = data.number(at: "status").map { Int($0) } ?? -1
+        let reason = data.string(at: "error") ?? data.string(at: "message") ?? data.string(at: "fail_reason")
+        return TaskSnapshot(
+            taskID: data.string(at: "task_id") ?? fallbackID,
+            state: TaskState.pixwith(status, failureReason: reason),
+            videoURL: data.httpURL(at: "result_urls.0"),
+            raw: raw
+        )
+    }
+}

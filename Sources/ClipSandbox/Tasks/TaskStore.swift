@@ -1,0 +1,66 @@
+import Foundation
+
+/// Every task the sandbox has accepted, in creation order, plus the create calls counted per provider.
+actor TaskStore {
+    private var tasks: [String: SandboxTask] = [:]
+    private var order: [String] = []
+    private var createCalls: [SandboxProvider: Int] = [:]
+    private var lifecycles: [String: Task<Void, Never>] = [:]
+
+    /// Counts one create (or extend) call, whatever its outcome.
+    func countCreateCall(_ provider: SandboxProvider) {
+        createCalls[provider, default: 0] += 1
+    }
+
+    func insert(_ task: SandboxTask) {
+        if tasks[task.id] == nil { order.append(task.id) }
+        tasks[task.id] = task
+    }
+
+    /// The task `id` if it belongs to `provider` (a PiAPI id is unknown to the Luma routes).
+    func task(_ id: String, provider: SandboxProvider? = nil) -> SandboxTask? {
+        guard let task = tasks[id], provider == nil || task.provider == provider else { return nil }
+        return task
+    }
+
+    /// Applies `change` to task `id` and returns the result, or nil for an unknown id.
+    @discardableResult
+    func update(_ id: String, _ change: @Sendable (inout SandboxTask) -> Void) -> SandboxTask? {
+        guard var task = tasks[id] else { return nil }
+        change(&task)
+        tasks[id] = task
+        return task
+    }
+
+    /// Cancels `id` if it is still queued; returns the task and whether the cancel took.
+    func cancelIfQueued(_ id: String) -> (SandboxTask, cancelled: Bool)? {
+        guard var task = tasks[id] else { return nil }
+        guard task.state == .queued else { return (task, false) }
+        task.state = .cancelled
+        task.endedAt = Date()
+        tasks[id] = task
+        return (task, true)
+    }
+
+    /// Keeps the background task that drives `id`, so ``cancelAll()`` can stop it.
+    func register(_ id: String, lifecycle: Task<Void, Never>) {
+        lifecycles[id] = lifecycle
+    }
+
+    func lifecycleEnded(_ id: String) {
+        lifecycles[id] = nil
+    }
+
+    /// Cancels every task still in progress (the server is stopping).
+    func cancelAll() {
+        for lifecycle in lifecycles.values { lifecycle.cancel() }
+        lifecycles = [:]
+    }
+
+    func inspection() -> SandboxInspection {
+        SandboxInspection(
+            tasks: order.compactMap { tasks[$0] }.map(SandboxTaskRecord.init),
+            createCalls: Dictionary(uniqueKeysWithValues: createCalls.map { ($0.key.rawValue, $0.value) })
+        )
+    }
+}
