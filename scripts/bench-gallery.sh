@@ -31,28 +31,29 @@ for i in $(seq 1 "$CLIPS"); do
 done
 
 now() { date +%s.%N; }
+calc() { awk "BEGIN { print $* }"; }
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 
 decode=(); build=(); rerun=()
 for r in $(seq 1 "$RUNS"); do
   t0=$(now); for f in "$WORK"/clips/*.mp4; do ffmpeg -v error -i "$f" -f null -; done; t1=$(now)
-  decode+=("$(echo "$t1 - $t0" | bc)")
+  decode+=("$(calc "$t1 - $t0")")
   rm -rf "$WORK/site"
   t0=$(now); "$CLIPKIT" gallery "$WORK/clips" -o "$WORK/site" --jobs "$JOBS" >/dev/null; t1=$(now)
-  build+=("$(echo "$t1 - $t0" | bc)")
+  build+=("$(calc "$t1 - $t0")")
   t0=$(now); "$CLIPKIT" gallery "$WORK/clips" -o "$WORK/site" --jobs "$JOBS" >/dev/null; t1=$(now)
-  rerun+=("$(echo "$t1 - $t0" | bc)")
+  rerun+=("$(calc "$t1 - $t0")")
 done
 D=$(printf '%s\n' "${decode[@]}" | median)
 B=$(printf '%s\n' "${build[@]}" | median)
 R=$(printf '%s\n' "${rerun[@]}" | median)
 
 # What a full-content hash would cost on a rerun, against the size+mtime+first/last MiB fingerprint.
-t0=$(now); sha256sum "$WORK"/clips/*.mp4 >/dev/null; t1=$(now); H=$(echo "$t1 - $t0" | bc)
+t0=$(now); sha256sum "$WORK"/clips/*.mp4 >/dev/null; t1=$(now); H=$(calc "$t1 - $t0")
 SIZE=$(du -sh "$WORK/clips" | cut -f1)
 
 printf '\n| Gallery, %d x 5 s 720p clips (%s), median of %d | seconds | ratio |\n|---|---|---|\n' "$CLIPS" "$SIZE" "$RUNS"
 printf '| `ffmpeg -i clip -f null -` x %d (full decode, baseline) | %.2f | 1.00 |\n' "$CLIPS" "$D"
-printf '| `clipkit gallery DIR -o SITE --jobs %d` (first build) | %.2f | %.2f |\n' "$JOBS" "$B" "$(echo "$B / $D" | bc -l)"
-printf '| `clipkit gallery` rerun, nothing changed | %.3f | %.3f |\n' "$R" "$(echo "$R / $D" | bc -l)"
+printf '| `clipkit gallery DIR -o SITE --jobs %d` (first build) | %.2f | %.2f |\n' "$JOBS" "$B" "$(calc "$B / $D")"
+printf '| `clipkit gallery` rerun, nothing changed | %.3f | %.3f |\n' "$R" "$(calc "$R / $D")"
 printf '| (`sha256sum` of every clip: a full-content hash would cost) | %.3f | |\n' "$H"
