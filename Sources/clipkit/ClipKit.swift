@@ -12,6 +12,7 @@ struct ClipKit: AsyncParsableCommand {
             Thumbs.self,
             Sandbox.self,
             Join.self,
+            Gallery.self,
         ]
     )
 }
