@@ -1,5 +1,6 @@
 import ClipProviders
 import Foundation
+import HTTPTypes
 import Hummingbird
 import Logging
 import NIOCore

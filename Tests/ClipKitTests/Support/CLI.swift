@@ -29,37 +29,35 @@ enum CLI {
         var env = ProcessInfo.processInfo.environment
         for (key, value) in environment { env[key] = value }
         process.environment = env
-        let out = Pipe()
-        let err = Pipe()
+        // Output goes to files, so a chatty process never blocks on a full pipe.
+        let base = FileManager.default.temporaryDirectory.appendingPathComponent("clipkit-cli-\(UUID().uuidString)")
+        let outPath = base.path + ".out"
+        let errPath = base.path + ".err"
+        FileManager.default.createFile(atPath: outPath, contents: nil)
+        FileManager.default.createFile(atPath: errPath, contents: nil)
+        defer {
+            try? FileManager.default.removeItem(atPath: outPath)
+            try? FileManager.default.removeItem(atPath: errPath)
+        }
+        let out = FileHandle(forWritingAtPath: outPath)!
+        let err = FileHandle(forWritingAtPath: errPath)!
         process.standardOutput = out
         process.standardError = err
         process.standardInput = FileHandle.nullDevice
         try process.run()
         let deadline = Date().addingTimeInterval(timeout)
-        // Read both pipes while waiting, so a chatty process never blocks on a full pipe.
-        var stdout = Data()
-        var stderr = Data()
-        let group = DispatchGroup()
-        group.enter()
-        DispatchQueue.global().async {
-            stdout = out.fileHandleForReading.readDataToEndOfFile()
-            group.leave()
-        }
-        group.enter()
-        DispatchQueue.global().async {
-            stderr = err.fileHandleForReading.readDataToEndOfFile()
-            group.leave()
-        }
         while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
         if process.isRunning {
             process.terminate()
             throw CLIError.timedOut(arguments)
         }
-        group.wait()
         process.waitUntilExit()
+        try? out.close()
+        try? err.close()
         return Result(
-            status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-            stderr: String(decoding: stderr, as: UTF8.self))
+            status: process.terminationStatus,
+            stdout: (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? "",
+            stderr: (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? "")
     }
 
     enum CLIError: Error { case timedOut([String]) }
