@@ -10,6 +10,7 @@ struct ClipKit: AsyncParsableCommand {
             Probe.self,
             LastFrame.self,
             Thumbs.self,
+            Check.self,
         ]
     )
 }
