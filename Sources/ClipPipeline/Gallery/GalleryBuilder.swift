@@ -64,7 +64,7 @@ public struct GalleryBuilder: Sendable {
             if var old = previous[id], old.fingerprint == fingerprint, old.settingsKey == key, hasAllFiles(old, site: site) {
                 old.renderSeconds = 0
                 old.media = linkMedia(clip, id: id, site: site)
-                if let sidecar = try? ClipSidecar.qa(for: clip) { old.qa = sidecar }
+                if let sidecar = try? GallerySidecar.qa(for: clip) { old.qa = sidecar }
                 entries.append(old)
                 reused += 1
             } else {
@@ -158,7 +158,7 @@ public struct GalleryBuilder: Sendable {
             entry.error = Self.reason(error, clip: item.clip)
         }
         do {
-            if let sidecar = try ClipSidecar.qa(for: item.clip) {
+            if let sidecar = try GallerySidecar.qa(for: item.clip) {
                 entry.qa = sidecar
             } else if let qualityCheck, entry.status == .ok {
                 entry.qa = try qualityCheck.check(path: item.clip, info: info)

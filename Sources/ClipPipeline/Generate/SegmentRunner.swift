@@ -117,6 +117,12 @@ public struct SegmentRunner: Sendable {
                 try await event(attempt, "task failed", attempt.failure)
                 throw SegmentFailure(kind: .taskFailed, description: "\(where_): the task failed: \(attempt.failure!)")
             }
+            let urls: [String: String] = [
+                "video": outcome.snapshot.videoURL?.absoluteString, "watermarked_video": outcome.snapshot.watermarkedVideoURL?.absoluteString,
+                "thumbnail": outcome.snapshot.thumbnailURL?.absoluteString, "last_frame": outcome.snapshot.lastFrameURL?.absoluteString,
+            ].compactMapValues { $0 }
+            let urlJSON = (try? JSONSerialization.data(withJSONObject: urls, options: [.sortedKeys])).map { String(decoding: $0, as: UTF8.self) }
+            try await event(attempt, "completed", urlJSON)
             attempt.completedAt = outcome.timings.finishedAt
             attempt.generationSeconds = outcome.timings.generationSeconds
             attempt.file = destination

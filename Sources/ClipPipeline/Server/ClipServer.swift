@@ -32,7 +32,7 @@ public final class ClipServer: Sendable {
         public var publicURL: URL?
         /// PiAPI's webhook secret, compared in constant time with `x-webhook-secret`.
         public var webhookSecret: String?
-        /// A directory served at `/` (a gallery).
+        /// A gallery directory, served at `/gallery/`.
         public var site: String?
 
         public init(host: String = "127.0.0.1", port: Int = 0, publicURL: URL? = nil, webhookSecret: String? = nil, site: String? = nil) {
@@ -79,9 +79,7 @@ public final class ClipServer: Sendable {
                 provider: provider, token: token, secretHeader: secretHeader, body: Data(buffer: body))
         }
         if let site = options.site {
-            router.get("/**") { request, context -> Response in
-                ClipServer.serveStatic(root: site, path: request.uri.path)
-            }
+            GallerySite.addRoutes(to: router, root: site, logger: logger)
         }
         var serverLogger = logger
         serverLogger.logLevel = .critical
@@ -149,21 +147,6 @@ public final class ClipServer: Sendable {
         case "mov": "video/quicktime"
         default: "application/octet-stream"
         }
-    }
-
-    /// A file under `root`, never outside it.
-    static func serveStatic(root: String, path: String) -> Response {
-        let decoded = path.removingPercentEncoding ?? path
-        var relative = decoded.hasSuffix("/") ? decoded + "index.html" : decoded
-        while relative.hasPrefix("/") { relative.removeFirst() }
-        let base = URL(fileURLWithPath: root).standardizedFileURL
-        let target = base.appendingPathComponent(relative).standardizedFileURL
-        guard target.path.hasPrefix(base.path + "/") || target.path == base.path,
-            let data = FileManager.default.contents(atPath: target.path)
-        else { return Response(status: .notFound) }
-        return Response(
-            status: .ok, headers: [.contentType: contentType(for: target.lastPathComponent)],
-            body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 }
 

@@ -4,7 +4,7 @@ import Foundation
 /// `{"qa": {"verdict": "pass|warn|fail", "checks": [{"name", "status", "message"}]}, "request": {...}}`.
 ///
 /// Both `clip.clip.json` and `clip.mp4.clip.json` are looked for beside `clip.mp4`.
-public enum ClipSidecar {
+public enum GallerySidecar {
     /// The sidecar's path for a clip, when one exists.
     public static func path(for clip: String) -> String? {
         let url = URL(fileURLWithPath: clip)
