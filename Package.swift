@@ -131,7 +131,10 @@ let package = Package(
         ),
         .testTarget(
             name: "ClipKitTests",
-            dependencies: ["ClipTestSupport", "ClipMedia"],
+            dependencies: [
+                "ClipTestSupport", "ClipMedia", "ClipSandbox", "ClipPipeline",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
             swiftSettings: swiftSettings
         ),
     ]

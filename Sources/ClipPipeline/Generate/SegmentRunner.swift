@@ -141,7 +141,8 @@ public struct SegmentRunner: Sendable {
             try await journal.save(attempt)
             try await event(attempt, "checked", outcome.verdict)
             if outcome.failed {
-                throw SegmentFailure(kind: .qaFailed, description: "\(where_): the clip failed QA (see the report in the journal)")
+                throw SegmentFailure(
+                    kind: .qaFailed, description: "\(where_): \(destination) failed QA: \(Self.failedChecks(outcome.report))")
             }
         }
         return attempt
@@ -149,6 +150,15 @@ public struct SegmentRunner: Sendable {
 
     private func event(_ attempt: JournalAttempt, _ step: String, _ detail: String? = nil) async throws {
         try await journal.record(JournalEvent(runID: attempt.runID, segment: attempt.segment, attempt: attempt.attempt, step: step, detail: detail))
+    }
+
+    /// The messages of the failed checks in a JSON report, joined on one line.
+    static func failedChecks(_ report: Data) -> String {
+        guard let object = try? JSONSerialization.jsonObject(with: report) as? [String: Any],
+            let checks = object["checks"] as? [[String: Any]]
+        else { return "see the report in the journal" }
+        let failed = checks.filter { $0["status"] as? String == "fail" }.compactMap { $0["message"] as? String }
+        return failed.isEmpty ? "see the report in the journal" : failed.joined(separator: "; ")
     }
 
     /// A downloaded file must probe as video before it gets its final name.

@@ -26,6 +26,9 @@ struct ProviderOptions: ParsableArguments {
     @Option(help: "Base URL (else CLIPKIT_<PROVIDER>_BASE_URL or the config file).")
     var baseURL: String?
 
+    @Option(help: "PiAPI's upload base URL (else CLIPKIT_PIAPI_UPLOAD_BASE_URL, else PiAPI's upload host).")
+    var uploadBaseURL: String?
+
     @Option(help: "Configuration file (JSON) with keys and base URLs.")
     var config: String?
 
@@ -92,7 +95,7 @@ struct PipelineSession {
         } else {
             configuration = try ProviderConfiguration.resolve(
                 providerOptions.kind, apiKey: providerOptions.apiKey, baseURL: providerOptions.baseURL,
-                configFile: providerOptions.config.map { URL(fileURLWithPath: $0) })
+                uploadBaseURL: providerOptions.uploadBaseURL, configFile: providerOptions.config.map { URL(fileURLWithPath: $0) })
             guard configuration.apiKey != nil else {
                 throw PipelineError("no API key for \(providerOptions.kind.displayName): pass --api-key or set \(providerOptions.kind.apiKeyEnvironmentVariable)")
             }
