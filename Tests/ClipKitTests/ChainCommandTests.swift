@@ -65,7 +65,28 @@ struct ChainCommandTests {
         let sidecar = try #require(
             try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: directory.file("sequence.clip.json")))) as? [String: Any])
         #expect((sidecar["request"] as? [String: Any])?["provider"] as? String == "piapi")
-        #expect(sidecar["qa"] != nil)
+        #expect(sidecar["seam_frames"] as? [Int] == [121, 241])
+        let checks = try #require((sidecar["qa"] as? [String: Any])?["checks"] as? [[String: Any]])
+        #expect(checks.first { $0["name"] as? String == "seams" }?["status"] as? String == "pass")
+    }
+
+    @Test func checkFailsAJoinWhoseSeamJumps() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        // Two unrelated clips joined as if one continued the other.
+        let first = try FixtureFactory.makeClip(
+            at: directory.file("a.mp4"), settings: VideoEncodingSettings(width: 320, height: 180), frames: 24)
+        let second = try FixtureFactory.makeClip(
+            at: directory.file("b.mp4"), settings: VideoEncodingSettings(width: 320, height: 180), frames: 24,
+            content: { _ in RGBImage(width: 320, height: 180, red: 250, green: 20, blue: 20) })
+        let joined = directory.file("joined.mp4")
+        #expect(try CLI.run(["join", first, second, "-o", joined, "--seam", "keep"]).status == 0)
+        try Data(#"{"seam_frames": [24]}"#.utf8).write(to: URL(fileURLWithPath: directory.file("joined.clip.json")))
+        let result = try CLI.run(["check", joined, "--json"])
+        let clip = try #require(((try result.json() as? [String: Any])?["clips"] as? [[String: Any]])?.first)
+        let seams = try #require((clip["checks"] as? [[String: Any]])?.first { $0["name"] as? String == "seams" })
+        #expect(seams["status"] as? String == "fail")
+        #expect(result.status == 1)
     }
 
     @Test func aRunKilledAfterSubmittingResumesWithoutSubmittingAgain() async throws {

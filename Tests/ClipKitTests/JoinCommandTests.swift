@@ -5,36 +5,9 @@ import Testing
 
 /// Runs the built `clipkit join` and checks what it prints and writes.
 struct JoinCommandTests {
-    /// The `clipkit` executable beside the test bundle in the build's products directory.
-    static var executable: URL? {
-        var directory = Bundle.main.bundleURL
-        for _ in 0..<4 {
-            let candidate = directory.appendingPathComponent("clipkit")
-            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
-            directory = directory.deletingLastPathComponent()
-        }
-        return nil
-    }
-
     static func clipkit(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
-        let process = Process()
-        guard let executable else { throw CocoaError(.fileNoSuchFile, userInfo: [NSFilePathErrorKey: "clipkit"]) }
-        process.executableURL = executable
-        process.arguments = arguments
-        let out = Pipe()
-        // stderr goes to a file so that neither pipe can fill up while the other is read.
-        let errorPath = FileManager.default.temporaryDirectory.appendingPathComponent("stderr-\(UUID().uuidString)").path
-        FileManager.default.createFile(atPath: errorPath, contents: nil)
-        defer { try? FileManager.default.removeItem(atPath: errorPath) }
-        let err = try #require(FileHandle(forWritingAtPath: errorPath))
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        try err.close()
-        let stderrData = FileManager.default.contents(atPath: errorPath) ?? Data()
-        return (process.terminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: stderrData, as: UTF8.self))
+        let result = try CLI.run(arguments)
+        return (result.status, result.stdout, result.stderr)
     }
 
     static func clip(_ name: String, in directory: TemporaryDirectory, width: Int = 320, height: Int = 180) throws -> String {

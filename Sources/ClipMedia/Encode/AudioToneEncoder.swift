@@ -57,14 +57,7 @@ final class AudioToneEncoder {
     func flush(into body: (Packet) throws -> Void) throws { try send(nil, into: body) }
 
     private func send(_ frame: Frame?, into body: (Packet) throws -> Void) throws {
-        try check(avcodec_send_frame(context, frame?.pointer), "avcodec_send_frame")
-        while true {
-            let code = avcodec_receive_packet(context, packet.pointer)
-            if code == cffmpeg_error_again || code == cffmpeg_error_eof { return }
-            try check(code, "avcodec_receive_packet")
-            defer { packet.unref() }
-            try body(packet)
-        }
+        try ClipMedia.encode(frame, with: context, reusing: packet, into: body)
     }
 }
 

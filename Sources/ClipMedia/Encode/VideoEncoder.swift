@@ -73,14 +73,7 @@ final class VideoEncoder {
 
     /// Encodes `frame` (nil flushes) and passes every packet that comes out to `body`.
     func encode(_ frame: Frame?, into body: (Packet) throws -> Void) throws {
-        try check(avcodec_send_frame(context, frame?.pointer), "avcodec_send_frame")
-        while true {
-            let code = avcodec_receive_packet(context, packet.pointer)
-            if code == cffmpeg_error_again || code == cffmpeg_error_eof { return }
-            try check(code, "avcodec_receive_packet")
-            defer { packet.unref() }
-            try body(packet)
-        }
+        try ClipMedia.encode(frame, with: context, reusing: packet, into: body)
     }
 }
 

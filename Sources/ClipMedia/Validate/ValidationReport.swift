@@ -34,6 +34,8 @@ public struct ValidationReport: Sendable, Codable, Hashable {
 /// The checks, in the order they are reported.
 public enum CheckName: String, Sendable, Codable, Hashable, CaseIterable {
     case readable, decodes, duration, aspect, resolution, fps, codec, audio, black, frozen
+    /// For a joined chain: no abrupt jump at a seam (read from the chain's sidecar).
+    case seams
 }
 
 /// A check's outcome; ordered from best to worst.

@@ -23,6 +23,8 @@ public struct ChainResult: Codable, Sendable {
     public var frameCount: Int?
     public var durationSeconds: Double?
     public var seams: SeamReport?
+    /// Frame indices in the output where each continuation begins.
+    public var seamFrames: [Int]?
     /// Seconds of ClipKit's own work between segments (check, last frame, hosting), per handoff.
     public var handoffSeconds: [Double]
 }
@@ -115,7 +117,7 @@ public struct ChainEngine: Sendable {
                     segment: $0.segment + 1, attempts: $0.attempt + 1, taskID: $0.taskID, file: $0.file ?? "",
                     verdict: $0.verdict, generationSeconds: $0.generationSeconds, seamPSNR: nil, seamSSIM: nil)
             },
-            frameCount: nil, durationSeconds: nil, seams: nil, handoffSeconds: handoffs)
+            frameCount: nil, durationSeconds: nil, seams: nil, seamFrames: nil, handoffSeconds: handoffs)
         if files.count > 1 {
             report("joining \(files.count) segments (seam: \(plan.seam))")
             let seam = SeamMode(parsing: plan.seam) ?? .drop
@@ -124,6 +126,7 @@ public struct ChainEngine: Sendable {
                 options: JoinOptions(seam: seam, colorMatch: plan.colorMatch == "first" ? .first : .none))
             result.frameCount = joined.frameCount
             result.durationSeconds = joined.durationSeconds
+            result.seamFrames = joined.seamFrames
             let seams = try SeamAnalyzer().analyze(clips: files)
             result.seams = seams
             for score in seams.seams where score.seam < result.segments.count {

@@ -126,7 +126,7 @@ struct Check: AsyncParsableCommand {
                 group.addTask {
                     let report = await withCheckedContinuation { continuation in
                         DispatchQueue.global(qos: .userInitiated).async {
-                            continuation.resume(returning: validator.validate(path: path))
+                            continuation.resume(returning: SeamCheck.adding(to: validator.validate(path: path)))
                         }
                     }
                     return (index, report)

@@ -135,11 +135,12 @@ enum ChainCommand {
             record.qa = try? JSONDecoder().decode(ValidationReport.self, from: Data(report.utf8))
         } else {
             let library = PresetLibrary.standard()
+            record.seamFrames = result.seamFrames
             try record.write(beside: plan.output)
             let expectations = ExpectationPlanner(library: library).plan(for: plan.output).expectations
             var whole = expectations
             whole.duration = nil  // a chain is longer than one request
-            record.qa = ClipValidator(expectations: whole).validate(path: plan.output)
+            record.qa = SeamCheck.adding(to: ClipValidator(expectations: whole).validate(path: plan.output))
         }
         try record.write(beside: plan.output)
     }

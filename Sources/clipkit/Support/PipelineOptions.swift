@@ -191,9 +191,12 @@ struct ClipRecord: Encodable {
     var providerURLs: [String: String]?
     var probe: MediaInfo?
     var qa: ValidationReport?
+    /// For a joined chain: where each continuation begins in the output.
+    var seamFrames: [Int]?
 
     enum CodingKeys: String, CodingKey {
         case request, preset, provider, timings, probe, qa
+        case seamFrames = "seam_frames"
         case taskID = "task_id"
         case providerURLs = "provider_urls"
     }
