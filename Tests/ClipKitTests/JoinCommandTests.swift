@@ -21,7 +21,7 @@ struct JoinCommandTests {
         let a = try Self.clip("a.mp4", in: directory)
         let b = try Self.clip("b.mp4", in: directory)
         let output = directory.file("out.mp4")
-        let run = try Self.clipkit(["join", a, b, "-o", output, "--json"])
+        let run = try Self.clipkit(["join", a, b, "-o", output, "--json", "--report"])
         #expect(run.status == 0, "\(run.stderr)")
         let object = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
         #expect(object["frame_count"] as? Int == 47)
@@ -41,7 +41,7 @@ struct JoinCommandTests {
         let a = try Self.clip("a.mp4", in: directory)
         let b = try Self.clip("b.mp4", in: directory)
         let output = directory.file("out.mp4")
-        let run = try Self.clipkit(["join", a, b, "-o", output, "--seam", "keep"])
+        let run = try Self.clipkit(["join", a, b, "-o", output, "--seam", "keep", "--report"])
         #expect(run.status == 0, "\(run.stderr)")
         #expect(run.stdout.contains("48 frames"))
         #expect(run.stdout.contains("2.000 s"))
@@ -62,7 +62,7 @@ struct JoinCommandTests {
         #expect(run.stderr.contains(b) && run.stderr.contains("256x144") && run.stderr.contains("--scale"))
         #expect(!FileManager.default.fileExists(atPath: output))
 
-        let scaled = try Self.clipkit(["join", a, b, "-o", output, "--scale", "--no-report"])
+        let scaled = try Self.clipkit(["join", a, b, "-o", output, "--scale"])
         #expect(scaled.status == 0, "\(scaled.stderr)")
         #expect(try MediaProbe.probe(path: output).video?.width == 320)
     }

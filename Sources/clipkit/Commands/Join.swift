@@ -34,8 +34,8 @@ struct Join: AsyncParsableCommand {
     @Option(help: "x264 CRF for re-encoded frames (0-51).")
     var crf = 18
 
-    @Flag(name: .customLong("no-report"), help: "Skip the seam and colour report (no decoding of the output).")
-    var noReport = false
+    @Flag(help: "Also analyse the output: seam scores and each segment's colour drift (decodes the output).")
+    var report = false
 
     @Flag(help: "Print the result as JSON.")
     var json = false
@@ -50,7 +50,7 @@ struct Join: AsyncParsableCommand {
             let options = JoinOptions(seam: seam, scale: scale, colorMatch: colorMatch, preset: preset, crf: crf)
             let result = try ClipJoiner.join(inputs: inputs, output: output, options: options)
             let report =
-                noReport || result.seamFrames.isEmpty
+                !self.report || result.seamFrames.isEmpty
                 ? nil : try SeamAnalyzer().analyze(joined: result.output, seamFrames: result.seamFrames)
             if json {
                 try Output.json(Result(result: result, report: report))
