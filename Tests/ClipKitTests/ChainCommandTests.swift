@@ -68,6 +68,9 @@ struct ChainCommandTests {
         #expect(sidecar["seam_frames"] as? [Int] == [121, 241])
         let checks = try #require((sidecar["qa"] as? [String: Any])?["checks"] as? [[String: Any]])
         #expect(checks.first { $0["name"] as? String == "seams" }?["status"] as? String == "pass")
+        // The joined chain passes `check` as a whole: its sidecar asks for three segments' duration.
+        let checked = try CLI.run(["check", output])
+        #expect(checked.status == 0, "\(checked.stdout)")
     }
 
     @Test func checkFailsAJoinWhoseSeamJumps() throws {

@@ -120,7 +120,7 @@ enum ChainCommand {
 
     /// The output's sidecar: the request, the tasks, timings, provider URLs, probe and QA.
     static func writeRecord(result: ChainResult, plan: ChainPlan, journal: SQLiteJournal) async throws {
-        var record = ClipRecord(plan: plan, segmentPrompt: nil)
+        var record = ClipRecord(plan: plan, segmentPrompt: nil, joined: plan.segments > 1)
         record.taskID = result.segments.last?.taskID
         let attempts = try await journal.attempts(runID: result.runID)
         let events = try await journal.events(runID: result.runID)
@@ -138,9 +138,7 @@ enum ChainCommand {
             record.seamFrames = result.seamFrames
             try record.write(beside: plan.output)
             let expectations = ExpectationPlanner(library: library).plan(for: plan.output).expectations
-            var whole = expectations
-            whole.duration = nil  // a chain is longer than one request
-            record.qa = SeamCheck.adding(to: ClipValidator(expectations: whole).validate(path: plan.output))
+            record.qa = SeamCheck.adding(to: ClipValidator(expectations: expectations).validate(path: plan.output))
         }
         try record.write(beside: plan.output)
     }

@@ -201,12 +201,14 @@ struct ClipRecord: Encodable {
         case providerURLs = "provider_urls"
     }
 
-    init(plan: ChainPlan, segmentPrompt: String?) {
+    /// - Parameter joined: the record of a chain's joined output: it lasts all the segments, and no
+    ///   single-clip preset describes it.
+    init(plan: ChainPlan, segmentPrompt: String?, joined: Bool = false) {
         request = Request(
             provider: plan.provider.rawValue, model: plan.model, prompt: segmentPrompt ?? plan.prompts.first ?? "",
-            durationSeconds: plan.duration, aspectRatio: plan.aspectRatio, resolution: plan.resolution, loop: plan.loop,
-            startImage: plan.startImage)
-        preset = plan.preset
+            durationSeconds: joined ? plan.duration * plan.segments : plan.duration, aspectRatio: plan.aspectRatio,
+            resolution: plan.resolution, loop: plan.loop, startImage: plan.startImage)
+        preset = joined ? nil : plan.preset
         provider = plan.provider.rawValue
     }
 
