@@ -199,4 +199,21 @@ struct ChainCommandTests {
         #expect(result.stderr.contains("duration"))
         #expect(await sandbox.inspect().createCalls(for: .piapi) == 0)
     }
+
+    @Test func webhooksReachClipKitsServerAndPollingStaysTheFallback() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let sandbox = try await Self.externalSandbox(delay: 0.5)
+        defer { Task { await sandbox.stop() } }
+        let port = Int.random(in: 20_000...40_000)
+        let result = try CLI.run(
+            ["generate", "--prompt", "a boat", "-o", directory.file("clip.mp4"), "--webhook-url", "http://127.0.0.1:\(port)",
+             "--listen-port", "\(port)"] + Self.providerArguments(sandbox),
+            environment: ["CLIPKIT_LOG": "info"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let task = try #require(await sandbox.inspect().tasks.first)
+        #expect(task.callbackURL?.hasPrefix("http://127.0.0.1:\(port)/hooks/piapi/") == true)
+        // The callback was verified (PiAPI's secret header) and accepted.
+        #expect(result.stderr.contains("webhook"))
+    }
 }

@@ -43,6 +43,8 @@ public struct ChainEngine: Sendable {
     public var logger: Logger
     /// Called with one line of progress for people.
     public var report: @Sendable (String) -> Void
+    /// Gives each request a webhook callback (URL and, for PiAPI, a shared secret); polling stays the fallback.
+    public var webhook: (@Sendable () async -> (url: URL, secret: String?))?
 
     public init(
         provider: any VideoGenerationProvider, segmentRunner: SegmentRunner, journal: any Journal, host: FrameHost,
@@ -90,6 +92,11 @@ public struct ChainEngine: Sendable {
                 if plan.mode == .native, segment > 0, let previous = chosen.last?.taskID {
                     request.startImage = nil
                     request.extend = ExtendSource(taskID: previous)
+                }
+                if let webhook {
+                    let callback = await webhook()
+                    request.webhookURL = callback.url
+                    request.webhookSecret = callback.secret
                 }
                 try provider.validate(request)
                 let attempt = try await runSegment(segment, request: request, plan: plan, runID: runID, directory: runDirectory)

@@ -104,10 +104,14 @@ struct PipelineSession {
         let resolved = hosting.frameHosting.resolved(for: provider.capabilities)
         var server: ClipServer?
         let wakeup = PollWakeup()
+        // PiAPI sends this secret back in x-webhook-secret; the others sign nothing (the URL token authenticates).
+        let webhookSecret = webhookURL == nil ? nil : WebhookToken.random()
         if resolved == .server || webhookURL != nil {
             server = try await ClipServer.start(
-                .init(port: hosting.listenPort, publicURL: hosting.publicURL.flatMap(URL.init(string:))), logger: logger,
-                onCallback: { _ in wakeup.signal() })
+                .init(
+                    port: hosting.listenPort, publicURL: (webhookURL ?? hosting.publicURL).flatMap(URL.init(string:)),
+                    webhookSecret: webhookSecret),
+                logger: logger, onCallback: { _ in wakeup.signal() })
         }
         var bucket: S3Bucket?
         if resolved == .s3, let name = hosting.s3Bucket {
@@ -127,10 +131,14 @@ struct PipelineSession {
         let check = QualityGate(plan: plan).check
         let segmentRunner = SegmentRunner(
             provider: provider, runner: runner, journal: journal, check: check, logger: logger, wakeup: wakeup)
-        let engine = ChainEngine(
+        var engine = ChainEngine(
             provider: provider, segmentRunner: segmentRunner, journal: journal, host: host,
             workDirectory: workDirectory, logger: logger,
             report: { line in FileHandle.standardError.write(Data("clipkit: \(line)\n".utf8)) })
+        if webhookURL != nil, let server {
+            let kind = provider.kind
+            engine.webhook = { (await server.callbackURL(for: kind), kind == .piapi ? webhookSecret : nil) }
+        }
         return PipelineSession(provider: provider, sandbox: sandbox, server: server, journal: journal, engine: engine)
     }
 
