@@ -59,8 +59,8 @@ enum LumaWire {
             guard frames.objectValue != nil else {
                 throw SandboxError.badRequest("keyframes must be an object {frame0, frame1}")
             }
-            start = try await keyframe(frames["frame0"], field: "keyframes.frame0", engine: engine)
-            end = try await keyframe(frames["frame1"], field: "keyframes.frame1", engine: engine)
+            start = try await WireSupport.keyframe(frames["frame0"], field: "keyframes.frame0", provider: .luma, engine: engine, unusable: unusable)
+            end = try await WireSupport.keyframe(frames["frame1"], field: "keyframes.frame1", provider: .luma, engine: engine, unusable: unusable)
             if start == nil, end == nil { throw SandboxError.badRequest("No keyframes provided") }
         }
         let prompt = try WireSupport.string(body, "prompt") ?? ""
@@ -106,30 +106,8 @@ enum LumaWire {
             taskType: extends ? "extend_video" : "video_generation", spec: spec, echo: body)
     }
 
-    private static func keyframe(_ value: JSONValue?, field: String, engine: SandboxEngine) async throws
-        -> GenerationSpec.Keyframe?
-    {
-        guard let value, !value.isNull else { return nil }
-        guard value.objectValue != nil else {
-            throw SandboxError.badRequest("\(field) must be an object {type, url|id}")
-        }
-        let type = try WireSupport.oneOf(
-            try WireSupport.string(value, "type", required: true, path: "\(field).type")!, ["image", "generation"],
-            field: "\(field).type")
-        if type == "image" {
-            guard let url = try WireSupport.string(value, "url", path: "\(field).url"), !url.isEmpty else {
-                throw SandboxError.badRequest("\(field).url is required for type image")
-            }
-            return .image(url)
-        }
-        guard let id = try WireSupport.string(value, "id", path: "\(field).id"), !id.isEmpty else {
-            throw SandboxError.badRequest("\(field).id is required for type generation")
-        }
-        guard let source = await engine.store.task(id, provider: .luma) else {
-            throw SandboxError.badRequest("Generation \(id) not found")
-        }
-        guard source.state == .succeeded else { throw SandboxError.badRequest("Generation \(id) is not completed") }
-        return .generation(id: id)
+    private static func unusable(_ id: String, exists: Bool) -> String {
+        exists ? "Generation \(id) is not completed" : "Generation \(id) not found"
     }
 
     static func state(of state: SandboxTaskState) -> String {

@@ -109,8 +109,8 @@ enum PiAPIWire {
                 guard frames.objectValue != nil else {
                     throw SandboxError.badRequest("input.key_frames must be an object")
                 }
-                start = try await keyframe(frames["frame0"], field: "input.key_frames.frame0", engine: engine)
-                end = try await keyframe(frames["frame1"], field: "input.key_frames.frame1", engine: engine)
+                start = try await WireSupport.keyframe(frames["frame0"], field: "input.key_frames.frame0", provider: .piapi, engine: engine) { id, _ in "input.key_frames.frame0.id \(id) is not a completed task" }
+                end = try await WireSupport.keyframe(frames["frame1"], field: "input.key_frames.frame1", provider: .piapi, engine: engine) { id, _ in "input.key_frames.frame1.id \(id) is not a completed task" }
             }
         } else {
             // Dialect A: input.model, start_image, end_image
@@ -157,31 +157,6 @@ enum PiAPIWire {
         return SandboxTask(
             provider: .piapi, id: SandboxEngine.newID(for: .piapi), taskType: taskType, spec: spec, echo: input,
             config: .object(config))
-    }
-
-    private static func keyframe(_ value: JSONValue?, field: String, engine: SandboxEngine) async throws
-        -> GenerationSpec.Keyframe?
-    {
-        guard let value, !value.isNull else { return nil }
-        guard value.objectValue != nil else {
-            throw SandboxError.badRequest("\(field) must be an object {type, url|id}")
-        }
-        let type = try WireSupport.oneOf(
-            try WireSupport.string(value, "type", required: true, path: "\(field).type")!, ["image", "generation"],
-            field: "\(field).type")
-        if type == "image" {
-            guard let url = try WireSupport.string(value, "url", path: "\(field).url"), !url.isEmpty else {
-                throw SandboxError.badRequest("\(field).url is required for type image")
-            }
-            return .image(url)
-        }
-        guard let id = try WireSupport.string(value, "id", path: "\(field).id"), !id.isEmpty else {
-            throw SandboxError.badRequest("\(field).id is required for type generation")
-        }
-        guard let source = await engine.store.task(id, provider: .piapi), source.state == .succeeded else {
-            throw SandboxError.badRequest("\(field).id \(id) is not a completed task")
-        }
-        return .generation(id: id)
     }
 
     private static func upload(_ body: JSONValue, engine: SandboxEngine) async throws -> String {

@@ -97,4 +97,34 @@ enum WireSupport {
         }
         return value
     }
+
+    /// A keyframe object `{type: "image", url}` or `{type: "generation", id}`, as Luma's and PiAPI's
+    /// create bodies carry them. A generation must be a completed task of the same provider.
+    /// - Parameter unusable: the provider's message for an id that is unknown (false) or not completed (true).
+    static func keyframe(
+        _ value: JSONValue?, field: String, provider: SandboxProvider, engine: SandboxEngine,
+        unusable: (_ id: String, _ exists: Bool) -> String
+    ) async throws -> GenerationSpec.Keyframe? {
+        guard let value, !value.isNull else { return nil }
+        guard value.objectValue != nil else {
+            throw SandboxError.badRequest("\(field) must be an object {type, url|id}")
+        }
+        let type = try oneOf(
+            try string(value, "type", required: true, path: "\(field).type")!, ["image", "generation"],
+            field: "\(field).type")
+        if type == "image" {
+            guard let url = try string(value, "url", path: "\(field).url"), !url.isEmpty else {
+                throw SandboxError.badRequest("\(field).url is required for type image")
+            }
+            return .image(url)
+        }
+        guard let id = try string(value, "id", path: "\(field).id"), !id.isEmpty else {
+            throw SandboxError.badRequest("\(field).id is required for type generation")
+        }
+        guard let source = await engine.store.task(id, provider: provider) else {
+            throw SandboxError.badRequest(unusable(id, false))
+        }
+        guard source.state == .succeeded else { throw SandboxError.badRequest(unusable(id, true)) }
+        return .generation(id: id)
+    }
 }
