@@ -6,11 +6,25 @@ public enum MediaProbe {
     /// Probes one file.
     /// - Throws: ``MediaError`` naming the file and why it cannot be read.
     public static func probe(path: String) throws -> MediaInfo {
+        try probe(path: path, streamInfo: .whenHeadersFallShort)
+    }
+
+    /// When to call `avformat_find_stream_info`, which decodes frames.
+    enum StreamInfoReading {
+        /// Only when the headers do not describe the streams (see ``HeaderParameters``).
+        case whenHeadersFallShort
+        /// Always, as ffprobe does (tests compare the two).
+        case always
+    }
+
+    static func probe(path: String, streamInfo: StreamInfoReading) throws -> MediaInfo {
         let demuxer = try Demuxer(path: path)
-        try demuxer.findStreamInfo()
+        let layout = IsoBoxLayout(path: path, formatName: demuxer.formatName)
+        if streamInfo == .always || !HeaderParameters.complete(demuxer, fragmented: layout?.fragmented ?? false) {
+            try demuxer.findStreamInfo()
+        }
         let format = demuxer.context.pointee
         let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int64) ?? nil
-        let layout = IsoBoxLayout(path: path, formatName: demuxer.formatName)
         var info = MediaInfo(
             path: path,
             sizeBytes: size ?? Int64(avio_size(format.pb)),

@@ -114,10 +114,7 @@ public final class SQLiteJournal: Journal {
     }
 
     public func record(_ event: JournalEvent) async throws {
-        try await database.write { [event] db in
-            var event = event
-            try event.insert(db)
-        }
+        try await database.write { [event] db in try event.insert(db) }
     }
 }
 
