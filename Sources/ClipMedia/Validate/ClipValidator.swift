@@ -16,7 +16,7 @@ import Foundation
 /// Validation blocks its thread while decoding; run it off the cooperative pool.
 public struct ClipValidator: Sendable {
     public var expectations: ClipExpectations
-    /// Decoder threads: 0 lets FFmpeg pick (frame threads on every core).
+    /// Decoder threads: 0 picks a few frame threads per core (``ClipMeasurement/automaticThreads``).
     public var threads: Int
 
     public init(expectations: ClipExpectations = .none, threads: Int = 0) {
