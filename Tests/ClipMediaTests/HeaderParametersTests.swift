@@ -75,6 +75,21 @@ struct HeaderParametersTests {
         #expect(throws: BitReader.OutOfData.self) { try reader.bits(8) }
     }
 
+    /// The join renumbers spliced parameter sets, so it reads their ids with the same reader.
+    @Test func readsParameterSetIDsForTheJoin() {
+        var sps = BitWriter()
+        sps.golomb(17)  // seq_parameter_set_id, after profile, constraint flags and level
+        sps.golomb(0)
+        #expect(NALUnit.sequenceParameterSetID([0x67, 100, 0, 31] + sps.escapedBytes) == 17)
+        var pps = BitWriter()
+        pps.golomb(5)  // pic_parameter_set_id
+        pps.golomb(17)  // seq_parameter_set_id
+        let ids = NALUnit.pictureParameterSetIDs([0x68] + pps.escapedBytes)
+        #expect(ids?.pps == 5 && ids?.sps == 17)
+        #expect(NALUnit.pictureParameterSetIDs([0x67] + pps.escapedBytes) == nil)  // an SPS is not a PPS
+        #expect(NALUnit.sequenceParameterSetID([0x67, 100, 0, 31, 0]) == nil)  // no id before the data ends
+    }
+
     /// x264 puts custom matrices in the PPS, so an SPS with scaling lists, a type-1 picture order and
     /// cropping is written here bit by bit (H.264 §7.3.2.1.1); the VUI after them must still read right.
     @Test func readsPastScalingListsToTheVUI() throws {

@@ -152,59 +152,15 @@ enum NALUnit {
     /// `seq_parameter_set_id` of an SPS NAL unit (header byte included).
     static func sequenceParameterSetID(_ unit: [UInt8]) -> Int? {
         guard unit.count > 4, unit[0] & 0x1F == sequenceParameterSet else { return nil }
-        var reader = ExpGolombReader(rbsp: Array(unit[4...]))
-        return reader.unsigned()
+        var reader = BitReader(escaped: unit[4...])
+        return (try? reader.golomb()).map(Int.init)
     }
 
     /// `pic_parameter_set_id` and `seq_parameter_set_id` of a PPS NAL unit (header byte included).
     static func pictureParameterSetIDs(_ unit: [UInt8]) -> (pps: Int, sps: Int)? {
         guard unit.count > 1, unit[0] & 0x1F == pictureParameterSet else { return nil }
-        var reader = ExpGolombReader(rbsp: Array(unit[1...]))
-        guard let pps = reader.unsigned(), let sps = reader.unsigned() else { return nil }
-        return (pps, sps)
-    }
-}
-
-/// Reads unsigned Exp-Golomb codes from an H.264 payload, removing emulation-prevention bytes.
-struct ExpGolombReader {
-    private var bits: [UInt8]
-    private var position = 0
-
-    init(rbsp payload: [UInt8]) {
-        var cleaned: [UInt8] = []
-        cleaned.reserveCapacity(payload.count)
-        var zeros = 0
-        for byte in payload {
-            if zeros >= 2 && byte == 3 {
-                zeros = 0
-                continue
-            }
-            zeros = byte == 0 ? zeros + 1 : 0
-            cleaned.append(byte)
-        }
-        bits = cleaned
-    }
-
-    private mutating func bit() -> Int? {
-        guard position < bits.count * 8 else { return nil }
-        let value = Int(bits[position / 8] >> (7 - UInt8(position % 8))) & 1
-        position += 1
-        return value
-    }
-
-    mutating func unsigned() -> Int? {
-        var leadingZeros = 0
-        while true {
-            guard let b = bit() else { return nil }
-            if b == 1 { break }
-            leadingZeros += 1
-            if leadingZeros > 31 { return nil }
-        }
-        var value = 0
-        for _ in 0..<leadingZeros {
-            guard let b = bit() else { return nil }
-            value = value << 1 | b
-        }
-        return (1 << leadingZeros) - 1 + value
+        var reader = BitReader(escaped: unit[1...])
+        guard let pps = try? reader.golomb(), let sps = try? reader.golomb() else { return nil }
+        return (Int(pps), Int(sps))
     }
 }
