@@ -162,6 +162,11 @@ struct HeaderParametersTests {
         let signal = try #require(parsed.signal)
         #expect(signal.fullRange && signal.primaries == 9 && signal.transfer == 16 && signal.matrix == 200)
         #expect(parsed.pixelFormat(range: AVCOL_RANGE_JPEG, space: AVCOL_SPC_UNSPECIFIED) == AV_PIX_FMT_YUV422P10LE)
+
+        // The same SPS found in Annex B extradata (as MPEG-TS and raw .h264 carry it), after an AUD.
+        let annexB: [UInt8] = [0, 0, 0, 1, 0x09, 0xF0, 0, 0, 0, 1] + sps.escapedBytes + [0, 0, 1, 0x68, 0xCE, 0x38, 0x80]
+        #expect(H264SequenceParameters(extradata: annexB)?.profile == parsed.profile)
+        #expect(H264SequenceParameters(extradata: annexB)?.signal == parsed.signal)
     }
 
     private func expectHeadersSuffice(_ path: String) throws {

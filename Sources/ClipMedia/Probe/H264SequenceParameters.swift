@@ -21,7 +21,7 @@ struct H264SequenceParameters {
 
     /// Parses an SPS NAL unit, header byte included.
     init?(nal: ArraySlice<UInt8>) {
-        guard let header = nal.first, header & 0x1F == 7 else { return nil }
+        guard let header = nal.first, header & 0x1F == NALUnit.sequenceParameterSet else { return nil }
         var reader = BitReader(escaped: nal.dropFirst())
         do throws(BitReader.OutOfData) {
             try self.init(reading: &reader)
@@ -32,7 +32,9 @@ struct H264SequenceParameters {
 
     /// The first SPS in a stream's extradata: an `avcC` record (MP4, Matroska) or Annex B start codes.
     init?(extradata: [UInt8]) {
-        for nal in NALUnits.h264ParameterSets(extradata) where nal.first.map({ $0 & 0x1F == 7 }) == true {
+        let units = AVCConfiguration(avcC: extradata).map { $0.sequenceParameterSets.map { $0[...] } }
+            ?? extradata.withUnsafeBufferPointer(NALUnit.splitAnnexB)
+        for nal in units where nal.first.map({ $0 & 0x1F == NALUnit.sequenceParameterSet }) == true {
             if let parsed = H264SequenceParameters(nal: nal) {
                 self = parsed
                 return
@@ -201,56 +203,5 @@ enum PixelFormatName {
     static func lookup(_ name: String) -> AVPixelFormat? {
         let format = av_get_pix_fmt(name)
         return format == AV_PIX_FMT_NONE ? nil : format
-    }
-}
-
-/// Splits parameter-set records into NAL units.
-enum NALUnits {
-    /// The NAL units of an `avcC` record's SPS and PPS lists, or of Annex B data (start codes).
-    static func h264ParameterSets(_ extradata: [UInt8]) -> [ArraySlice<UInt8>] {
-        if extradata.first == 1 {
-            guard extradata.count >= 6 else { return [] }
-            var units: [ArraySlice<UInt8>] = []
-            var offset = 5
-            for list in 0..<2 {
-                guard offset < extradata.count else { break }
-                let count = list == 0 ? Int(extradata[offset] & 0x1F) : Int(extradata[offset])
-                offset += 1
-                for _ in 0..<count {
-                    guard let unit = lengthPrefixed(extradata, at: &offset) else { return units }
-                    units.append(unit)
-                }
-            }
-            return units
-        }
-        return annexB(extradata)
-    }
-
-    /// A 16-bit big-endian length and that many bytes, advancing `offset`.
-    static func lengthPrefixed(_ data: [UInt8], at offset: inout Int) -> ArraySlice<UInt8>? {
-        guard offset + 2 <= data.count else { return nil }
-        let length = Int(data[offset]) << 8 | Int(data[offset + 1])
-        guard length > 0, offset + 2 + length <= data.count else { return nil }
-        defer { offset += 2 + length }
-        return data[(offset + 2)..<(offset + 2 + length)]
-    }
-
-    /// NAL units between `00 00 01` start codes.
-    static func annexB(_ data: [UInt8]) -> [ArraySlice<UInt8>] {
-        var starts: [Int] = []
-        var index = 0
-        while index + 2 < data.count {
-            if data[index] == 0, data[index + 1] == 0, data[index + 2] == 1 {
-                starts.append(index + 3)
-                index += 3
-            } else {
-                index += 1
-            }
-        }
-        return starts.enumerated().map { number, start in
-            var end = number + 1 < starts.count ? starts[number + 1] - 3 : data.count
-            while end > start, data[end - 1] == 0 { end -= 1 }  // the next start code's leading zero
-            return data[start..<end]
-        }
     }
 }
