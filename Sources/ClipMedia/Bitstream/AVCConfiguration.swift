@@ -50,8 +50,7 @@ struct AVCConfiguration: Equatable {
     /// True when the stream is 8-bit 4:2:0, what libx264 re-encodes it as: every profile below High 10,
     /// or a High-profile extension that says so.
     var isEightBit420: Bool {
-        let highProfiles: Set<UInt8> = [100, 110, 122, 244, 44, 83, 86, 118, 128, 138, 139, 134, 135]
-        guard highProfiles.contains(profile) else { return true }
+        guard H264SequenceParameters.highProfiles.contains(Int(profile)) else { return true }
         if trailer.count >= 3 { return trailer[0] & 0x03 == 1 && trailer[1] & 0x07 == 0 && trailer[2] & 0x07 == 0 }
         return profile == 100
     }

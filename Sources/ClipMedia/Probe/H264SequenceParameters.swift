@@ -136,8 +136,9 @@ struct H264SequenceParameters {
         return true
     }
 
-    /// Profiles whose SPS carries chroma format, bit depth and scaling matrices.
-    private static let highProfiles: Set<Int> = [100, 110, 122, 244, 44, 83, 86, 118, 128, 138, 139, 134, 135, 144]
+    /// Profiles whose SPS carries chroma format, bit depth and scaling matrices (and whose `avcC`
+    /// records them after the parameter sets).
+    static let highProfiles: Set<Int> = [100, 110, 122, 244, 44, 83, 86, 118, 128, 138, 139, 134, 135, 144]
 
     /// Table E-1: aspect_ratio_idc 0...16.
     private static let pixelAspect: [AVRational] = [
