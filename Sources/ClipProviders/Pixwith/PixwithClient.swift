@@ -15,32 +15,14 @@ public struct PixwithClient: VideoGenerationProvider {
     /// The resolution sent when the request leaves it unset (the field is required).
     public static let defaultResolution = "720p"
 
-    public var capabilities: ProviderCapabilities {
-        ProviderCapabilities(
-            acceptsDataURI: false,
-            uploadsImages: false,
-            nativeExtend: false,
-            webhooks: .none,
-            cancels: false,
-            durations: [5, 9],
-            resolutions: ["540p", "720p"],
-            aspectRatios: ["16:9", "9:16", "1:1", "4:3", "3:4", "9:21", "21:9"],
-            // The docs list "2-4"; their image-to-video example uses "3-4".
-            models: ["2-4", "3-4"]
-        )
-    }
+    public var capabilities: ProviderCapabilities { ProviderProfile.pixwith.capabilities }
 
     public func validate(_ request: GenerationRequest) throws {
-        try RequestValidation.validateCommon(request, capabilities: capabilities, provider: kind)
-        if request.endImage != nil && request.startImage == nil {
-            throw ProviderError.invalidRequest(
-                field: "end image", value: "without a start image", accepted: "an end image only after a start image",
-                provider: kind)
-        }
+        try ProviderProfile.pixwith.validate(request)
     }
 
     public func createBody(for request: GenerationRequest) throws -> Data {
-        try validate(request)
+        let request = try ProviderProfile.pixwith.resolve(request)
         let images = [request.startImage, request.endImage].compactMap { $0?.wireValue }
         let body = PixwithWire.CreateBody(
             prompt: request.prompt,
