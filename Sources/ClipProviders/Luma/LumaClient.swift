@@ -9,7 +9,7 @@ import NIOHTTP1
 /// with `keyframes.frame0 = {type: "generation", id}`.
 public struct LumaClient: VideoGenerationProvider {
     public let kind = ProviderKind.luma
-    private let http: ProviderHTTPClient
+    let http: ProviderHTTPClient
 
     public init(configuration: ProviderConfiguration, options: ProviderClientOptions = ProviderClientOptions()) {
         self.http = ProviderHTTPClient(configuration: configuration, options: options)
@@ -72,7 +72,7 @@ public struct LumaClient: VideoGenerationProvider {
         return Self.snapshot(generation, raw: SnapshotRedaction.redact(json, apiKey: http.apiKey))
     }
 
-    private func headers() throws -> HTTPHeaders {
+    func headers() throws -> HTTPHeaders {
         ["Authorization": "Bearer \(try http.requireKey().value)"]
     }
 
