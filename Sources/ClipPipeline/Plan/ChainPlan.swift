@@ -100,7 +100,7 @@ public struct ChainPlan: Codable, Sendable, Hashable {
     }
 
     private enum CodingKeys: String, CodingKey {
-        case kind, provider, prompts, segments, duration, loop, model, output, mode, seam, preset
+        case kind, provider, prompts, segments, duration, resolution, loop, model, output, mode, seam, preset
         case aspectRatio = "aspect_ratio"
         case enhancePrompt = "enhance_prompt"
         case startImage = "start_image"

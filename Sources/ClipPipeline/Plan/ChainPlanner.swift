@@ -171,11 +171,11 @@ public struct ChainPlanner: Sendable {
         return (image.width, image.height)
     }
 
-    static func isURL(_ text: String) -> Bool { text.hasPrefix("http://") || text.hasPrefix("https://") }
+    public static func isURL(_ text: String) -> Bool { text.hasPrefix("http://") || text.hasPrefix("https://") }
 
     static func preset(_ p: PresetRequest, aspects: [String], matches request: GenerationRequest, provider: String) -> Bool {
         guard p.provider.lowercased() == provider else { return false }
-        guard p.model?.lowercased() == request.model?.lowercased() else { return false }
+        guard p.covers(model: request.model) else { return false }
         guard p.resolution?.lowercased() == request.resolution?.lowercased() else { return false }
         guard let seconds = p.durationSeconds, abs(seconds - Double(request.duration)) < 0.01 else { return false }
         let offered = aspects.isEmpty ? [p.aspectRatio].compactMap { $0 } : aspects

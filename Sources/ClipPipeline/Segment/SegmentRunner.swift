@@ -19,8 +19,9 @@ public struct CheckOutcome: Sendable {
     public var failed: Bool { verdict == "fail" }
 }
 
-/// Checks a downloaded clip (the QA validator, run off the cooperative pool by the caller).
-public typealias ClipCheck = @Sendable (_ path: String) async -> CheckOutcome
+/// Checks a downloaded clip against the expectations of the request that was sent (the QA validator,
+/// run off the cooperative pool by the caller).
+public typealias ClipCheck = @Sendable (_ path: String, _ expectations: ClipExpectations) async -> CheckOutcome
 
 /// Why a segment attempt ended without a usable clip.
 public struct SegmentFailure: Error, CustomStringConvertible, Sendable {
@@ -29,9 +30,9 @@ public struct SegmentFailure: Error, CustomStringConvertible, Sendable {
         case taskFailed
         /// The clip came back but failed QA: worth another attempt.
         case qaFailed
-        /// The submission may have created a task whose id is unknown: never retried automatically.
+        /// The create request may have created a task whose id is unknown: never retried automatically.
         case submissionUnknown
-        /// Anything else (network, configuration, a poll deadline).
+        /// Anything else (a refused request, network, configuration, a poll deadline).
         case other
     }
 
@@ -40,9 +41,14 @@ public struct SegmentFailure: Error, CustomStringConvertible, Sendable {
     public var isRetryable: Bool { kind == .taskFailed || kind == .qaFailed }
 }
 
+/// Gives one submit its webhook callback (URL and, for PiAPI, a shared secret), bound to the submit's
+/// client reference.
+public typealias WebhookFactory = @Sendable (_ clientReference: String) async -> (url: URL, secret: String?)
+
 /// Runs one attempt of one segment through the journal, step by step: each step is recorded before
 /// the next begins, so a rerun after a crash resumes exactly where the last one stopped. A task that
-/// was submitted is polled, never submitted again; a downloaded file is not fetched again.
+/// was submitted is polled, never submitted again; a downloaded file is not fetched again; a create
+/// whose answer never came is reconciled, never repeated blindly.
 public struct SegmentRunner: Sendable {
     public var provider: any VideoGenerationProvider
     public var runner: GenerationRunner
@@ -51,10 +57,14 @@ public struct SegmentRunner: Sendable {
     public var logger: Logger
     /// Wakes polling early when a webhook arrives.
     public var wakeup: PollWakeup?
+    /// Callbacks received so far, by client reference: a lost create answer can be recovered from one.
+    public var callbacks: CallbackInbox?
+    public var webhook: WebhookFactory?
 
     public init(
         provider: any VideoGenerationProvider, runner: GenerationRunner, journal: any Journal, check: @escaping ClipCheck,
-        logger: Logger = Logger(label: "clipkit"), wakeup: PollWakeup? = nil
+        logger: Logger = Logger(label: "clipkit"), wakeup: PollWakeup? = nil, callbacks: CallbackInbox? = nil,
+        webhook: WebhookFactory? = nil
     ) {
         self.provider = provider
         self.runner = runner
@@ -62,42 +72,74 @@ public struct SegmentRunner: Sendable {
         self.check = check
         self.logger = logger
         self.wakeup = wakeup
+        self.callbacks = callbacks
+        self.webhook = webhook
     }
 
-    /// The attempt record to start a new attempt with.
-    public static func plan(runID: String, segment: Int, attempt: Int, request: GenerationRequest) throws -> JournalAttempt {
-        JournalAttempt(runID: runID, segment: segment, attempt: attempt, request: try requestJSON(request))
+    /// The attempt record to start a new attempt with: the resolved request and its expectations.
+    public static func plan(
+        runID: String, segment: Int, attempt: Int, request: GenerationRequest, expectations: ExpectationChoice
+    ) throws -> JournalAttempt {
+        var record = JournalAttempt(runID: runID, segment: segment, attempt: attempt, request: try requestJSON(request))
+        record.expectations = String(decoding: try JSONEncoder.sorted.encode(expectations), as: UTF8.self)
+        return record
     }
 
     /// Takes `attempt` from wherever the journal left it to `checked` (or to a failure).
     /// - Parameters:
-    ///   - request: the request the attempt stands for (its JSON is already in the journal).
+    ///   - request: the resolved request the attempt stands for (its JSON is already in the journal).
+    ///   - expectations: what the clip is checked against.
     ///   - destination: where the clip goes.
     /// - Returns: the attempt at step `checked`, with its verdict.
-    public func run(_ attempt: JournalAttempt, request: GenerationRequest, destination: String) async throws -> JournalAttempt {
+    /// - Throws: ``SegmentFailure``; `.submissionUnknown` leaves the attempt at `submitting` for a person
+    ///   (`clipkit jobs resolve`) after the provider's own records and the callbacks were searched.
+    public func run(
+        _ attempt: JournalAttempt, request: GenerationRequest, expectations: ClipExpectations, destination: String
+    ) async throws -> JournalAttempt {
         var attempt = attempt
+        var request = request
         let where_ = "segment \(attempt.segment + 1), attempt \(attempt.attempt + 1)"
         if attempt.step == .planned {
-            try await journal.save(attempt)
-            try await event(attempt, "planned")
-            let taskID: String
-            do {
-                taskID = try await provider.submit(request)
-            } catch let error as ProviderError where error.kind == .mayHaveBeenSubmitted {
-                attempt.step = .failed
-                attempt.failure = "submission outcome unknown: \(error). Check the provider's dashboard before retrying."
-                try await journal.save(attempt)
-                throw SegmentFailure(kind: .submissionUnknown, description: "\(where_): \(attempt.failure!)")
+            let reference = UUID().uuidString.lowercased()
+            if let webhook {
+                let callback = await webhook(reference)
+                request.webhookURL = callback.url
+                request.webhookSecret = callback.secret
             }
-            // The task exists and costs money: record it before anything else can fail.
-            attempt.taskID = taskID
+            let resolved: GenerationRequest
+            do {
+                resolved = try provider.kind.profile.resolve(request)
+            } catch {
+                throw SegmentFailure(kind: .other, description: "\(where_): \(error)")
+            }
+            request = resolved
+            // Recorded before the POST: from here on a crash leaves an attempt that is reconciled, not resent.
+            attempt.clientRef = reference
+            attempt.request = try Self.requestJSON(resolved)
+            attempt.wireBody = try Self.wireBodyJSON(provider.createBody(for: resolved))
             attempt.submittedAt = Date()
-            attempt.step = .submitted
+            attempt.step = .submitting
             try await journal.save(attempt)
-            try await event(attempt, "submitted", taskID)
-            logger.info("submitted", metadata: ["segment": "\(attempt.segment + 1)", "task": "\(taskID)"])
+            try await event(attempt, "submitting", reference)
+            do {
+                let taskID = try await provider.submit(resolved)
+                try await adopt(taskID, into: &attempt, how: "submitted")
+            } catch let error as ProviderError where error.kind == .mayHaveBeenSubmitted {
+                try await event(attempt, "submit outcome unknown", "\(error)")
+                logger.warning("\(where_): the create request's outcome is unknown: \(error)")
+                try await reconcile(&attempt, request: resolved, where_: where_, waitForCallback: true)
+            } catch {
+                // The provider answered: no task was created. Nothing was paid for.
+                attempt.step = .failed
+                attempt.failure = "the provider refused the request: \(error)"
+                try await journal.save(attempt)
+                try await event(attempt, "refused", attempt.failure)
+                throw SegmentFailure(kind: .other, description: "\(where_): \(attempt.failure!)")
+            }
+        } else if attempt.step == .submitting {
+            try await reconcile(&attempt, request: request, where_: where_, waitForCallback: false)
         }
-        if attempt.step == .completed || attempt.step == .downloaded || attempt.step >= .checked,
+        if attempt.step >= .completed && attempt.step != .failed,
             attempt.file == nil || !FileManager.default.fileExists(atPath: attempt.file!)
         {
             // The file went missing since: fetch it again from the task.
@@ -133,7 +175,7 @@ public struct SegmentRunner: Sendable {
             try await event(attempt, "downloaded", "\(outcome.bytes) bytes, sha256 \(attempt.sha256!)")
         }
         if attempt.step == .downloaded {
-            let outcome = await check(destination)
+            let outcome = await check(destination, expectations)
             attempt.verdict = outcome.verdict
             attempt.report = String(decoding: outcome.report, as: UTF8.self)
             attempt.step = outcome.failed ? .failed : .checked
@@ -146,6 +188,62 @@ public struct SegmentRunner: Sendable {
             }
         }
         return attempt
+    }
+
+    /// Ties a task id to the attempt, before anything else can fail.
+    private func adopt(_ taskID: String, into attempt: inout JournalAttempt, how: String) async throws {
+        attempt.taskID = taskID
+        attempt.step = .submitted
+        try await journal.save(attempt)
+        try await event(attempt, how, taskID)
+        logger.info("\(how)", metadata: ["segment": "\(attempt.segment + 1)", "task": "\(taskID)"])
+    }
+
+    /// Settles an attempt whose create request may or may not have created a task: a callback carrying
+    /// its client reference, or the provider's own list of tasks; otherwise a person decides.
+    private func reconcile(
+        _ attempt: inout JournalAttempt, request: GenerationRequest, where_: String, waitForCallback: Bool
+    ) async throws {
+        if let reference = attempt.clientRef, let callbacks,
+            let taskID = await callbacks.taskID(for: reference, waitingUpTo: waitForCallback ? .seconds(30) : .zero)
+        {
+            return try await adopt(taskID, into: &attempt, how: "reconciled from a callback")
+        }
+        var sentRequest = request
+        if let stored = try? JSONDecoder().decode(GenerationRequest.self, from: Data(attempt.request.utf8)) {
+            sentRequest.prompt = stored.prompt
+            sentRequest.webhookURL = stored.webhookURL
+        }
+        let since = attempt.submittedAt ?? attempt.updatedAt
+        let lookup: TaskLookup
+        do {
+            lookup = try await provider.findSubmittedTask(for: sentRequest, since: since)
+        } catch {
+            lookup = .unsupported
+            logger.warning("\(where_): searching \(provider.kind.displayName)'s tasks failed: \(error)")
+        }
+        let settle = "settle it with `clipkit jobs resolve \(attempt.runID) --segment \(attempt.segment + 1) --task-id ID` (a task you found on \(provider.kind.displayName)'s dashboard, created around \(ISO8601DateFormatter().string(from: since))) or `--resubmit` (pay again, knowingly), then rerun"
+        switch lookup {
+        case .found(let taskID):
+            return try await adopt(taskID, into: &attempt, how: "reconciled from the provider's task list")
+        case .notFound:
+            // The provider lists every task and this request made none: sending it again costs nothing twice.
+            attempt.step = .failed
+            attempt.failure = "the create request never reached \(provider.kind.displayName) (its task list has no such task)"
+            try await journal.save(attempt)
+            try await event(attempt, "not submitted", attempt.failure)
+            throw SegmentFailure(kind: .taskFailed, description: "\(where_): \(attempt.failure!)")
+        case .ambiguous(let ids):
+            try await event(attempt, "needs attention", "several tasks match: \(ids.joined(separator: ", "))")
+            throw SegmentFailure(
+                kind: .submissionUnknown,
+                description: "\(where_): the create request's answer was lost and several \(provider.kind.displayName) tasks match it (\(ids.joined(separator: ", "))): \(settle)")
+        case .unsupported:
+            try await event(attempt, "needs attention", "outcome unknown")
+            throw SegmentFailure(
+                kind: .submissionUnknown,
+                description: "\(where_): the create request's outcome is unknown (it may have created a paid task, and \(provider.kind.displayName) cannot be searched for it): \(settle)")
+        }
     }
 
     private func event(_ attempt: JournalAttempt, _ step: String, _ detail: String? = nil) async throws {
@@ -180,11 +278,50 @@ public struct SegmentRunner: Sendable {
     /// The request as JSON, with data URIs shortened (the journal never holds whole images) and no secrets.
     static func requestJSON(_ request: GenerationRequest) throws -> String {
         var shown = request
-        if shown.startImage?.isDataURI == true { shown.startImage = .url(URL(string: "data:image")!) }
-        if shown.endImage?.isDataURI == true { shown.endImage = .url(URL(string: "data:image")!) }
+        if let image = shown.startImage, image.isDataURI { shown.startImage = .dataURI(Self.digest(of: image.wireValue)) }
+        if let image = shown.endImage, image.isDataURI { shown.endImage = .dataURI(Self.digest(of: image.wireValue)) }
         shown.webhookSecret = nil
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        return String(decoding: try encoder.encode(shown), as: UTF8.self)
+        return String(decoding: try JSONEncoder.sorted.encode(shown), as: UTF8.self)
+    }
+
+    /// The create body as sent, with inline images replaced by their digest and secrets by a marker.
+    static func wireBodyJSON(_ body: Data) throws -> String {
+        guard var text = String(data: body, encoding: .utf8) else { return "" }
+        // Inline images: data:image/...;base64,<data> -> data:image/...;sha256,<digest>
+        while let start = text.range(of: "data:image/"),
+            let comma = text.range(of: ";base64,", range: start.upperBound..<text.endIndex)
+        {
+            var end = comma.upperBound
+            while end < text.endIndex, text[end] != "\"" { end = text.index(after: end) }
+            let uri = String(text[start.lowerBound..<end])
+            text.replaceSubrange(start.lowerBound..<end, with: Self.digest(of: uri))
+        }
+        if var object = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any] {
+            object = Self.redactingSecrets(object)
+            let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
+            return String(decoding: data, as: UTF8.self)
+        }
+        return text
+    }
+
+    private static func redactingSecrets(_ object: [String: Any]) -> [String: Any] {
+        var out: [String: Any] = [:]
+        for (key, value) in object {
+            if key.lowercased().contains("secret"), let text = value as? String, !text.isEmpty {
+                out[key] = "<redacted>"
+            } else if let nested = value as? [String: Any] {
+                out[key] = redactingSecrets(nested)
+            } else {
+                out[key] = value
+            }
+        }
+        return out
+    }
+
+    /// `data:image/png;sha256,<hex>` for an inline image: which image went out, without its bytes.
+    static func digest(of dataURI: String) -> String {
+        let type = dataURI.split(separator: ";").first.map(String.init) ?? "data:image"
+        let hex = SHA256.hash(data: Data(dataURI.utf8)).map { String(format: "%02x", $0) }.joined()
+        return "\(type);sha256,\(hex)"
     }
 }

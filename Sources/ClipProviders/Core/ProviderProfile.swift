@@ -275,3 +275,8 @@ extension ProviderProfile {
         ],
         outputSizesSource: "720p 16:9 1280x720 and portrait 720x1280 [C3]; other shapes inferred [I]")
 }
+
+extension ProviderKind {
+    /// What this provider documents (``ProviderProfile``).
+    public var profile: ProviderProfile { .of(self) }
+}
