@@ -124,6 +124,15 @@ public struct JournalAttempt: Codable, Sendable, Hashable, FetchableRecord, Pers
     public var failure: String?
     public var updatedAt: Date
 
+    /// Moves the attempt along its lifecycle (``Step/canMove(to:)``).
+    /// - Throws: ``PipelineError`` for a move the lifecycle does not have (a bug, never user input).
+    public mutating func move(to next: Step) throws {
+        guard step.canMove(to: next) else {
+            throw PipelineError("segment \(segment + 1), attempt \(attempt + 1): cannot go from \(step.rawValue) to \(next.rawValue)")
+        }
+        step = next
+    }
+
     public init(runID: String, segment: Int, attempt: Int, request: String, now: Date = Date()) {
         self.runID = runID
         self.segment = segment

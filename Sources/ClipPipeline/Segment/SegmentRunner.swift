@@ -118,7 +118,7 @@ public struct SegmentRunner: Sendable {
             attempt.request = try Self.requestJSON(resolved)
             attempt.wireBody = try Self.wireBodyJSON(provider.createBody(for: resolved))
             attempt.submittedAt = Date()
-            attempt.step = .submitting
+            try attempt.move(to: .submitting)
             try await journal.save(attempt)
             try await event(attempt, "submitting", reference)
             do {
@@ -130,7 +130,7 @@ public struct SegmentRunner: Sendable {
                 try await reconcile(&attempt, request: resolved, where_: where_, waitForCallback: true)
             } catch {
                 // The provider answered: no task was created. Nothing was paid for.
-                attempt.step = .failed
+                try attempt.move(to: .failed)
                 attempt.failure = "the provider refused the request: \(error)"
                 try await journal.save(attempt)
                 try await event(attempt, "refused", attempt.failure)
@@ -143,7 +143,7 @@ public struct SegmentRunner: Sendable {
             attempt.file == nil || !FileManager.default.fileExists(atPath: attempt.file!)
         {
             // The file went missing since: fetch it again from the task.
-            attempt.step = .submitted
+            try attempt.move(to: .submitted)
         }
         if attempt.step == .submitted || attempt.step == .completed {
             guard let taskID = attempt.taskID else { throw SegmentFailure(kind: .other, description: "\(where_): no task id") }
@@ -153,7 +153,7 @@ public struct SegmentRunner: Sendable {
                     taskID: taskID, request: request, submittedAt: attempt.submittedAt,
                     to: URL(fileURLWithPath: destination), wakeup: wakeup, verify: Self.verifyVideo)
             } catch let error as ProviderError where error.kind == .taskFailed || error.kind == .cancelled {
-                attempt.step = .failed
+                try attempt.move(to: .failed)
                 attempt.failure = error.reason ?? error.description
                 try await journal.save(attempt)
                 try await event(attempt, "task failed", attempt.failure)
@@ -170,7 +170,7 @@ public struct SegmentRunner: Sendable {
             attempt.file = destination
             attempt.bytes = outcome.bytes
             attempt.sha256 = try Self.sha256(of: destination)
-            attempt.step = .downloaded
+            try attempt.move(to: .downloaded)
             try await journal.save(attempt)
             try await event(attempt, "downloaded", "\(outcome.bytes) bytes, sha256 \(attempt.sha256!)")
         }
@@ -178,7 +178,7 @@ public struct SegmentRunner: Sendable {
             let outcome = await check(destination, expectations)
             attempt.verdict = outcome.verdict
             attempt.report = String(decoding: outcome.report, as: UTF8.self)
-            attempt.step = outcome.failed ? .failed : .checked
+            try attempt.move(to: outcome.failed ? .failed : .checked)
             if outcome.failed { attempt.failure = "QA failed" }
             try await journal.save(attempt)
             try await event(attempt, "checked", outcome.verdict)
@@ -193,7 +193,7 @@ public struct SegmentRunner: Sendable {
     /// Ties a task id to the attempt, before anything else can fail.
     private func adopt(_ taskID: String, into attempt: inout JournalAttempt, how: String) async throws {
         attempt.taskID = taskID
-        attempt.step = .submitted
+        try attempt.move(to: .submitted)
         try await journal.save(attempt)
         try await event(attempt, how, taskID)
         logger.info("\(how)", metadata: ["segment": "\(attempt.segment + 1)", "task": "\(taskID)"])
@@ -228,7 +228,7 @@ public struct SegmentRunner: Sendable {
             return try await adopt(taskID, into: &attempt, how: "reconciled from the provider's task list")
         case .notFound:
             // The provider lists every task and this request made none: sending it again costs nothing twice.
-            attempt.step = .failed
+            try attempt.move(to: .failed)
             attempt.failure = "the create request never reached \(provider.kind.displayName) (its task list has no such task)"
             try await journal.save(attempt)
             try await event(attempt, "not submitted", attempt.failure)
