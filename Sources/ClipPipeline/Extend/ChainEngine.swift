@@ -145,6 +145,8 @@ public struct ChainEngine: Sendable {
         var chosen: [JournalAttempt] = []
         var handoffs: [Double] = []
         var previousFrame: ImageSource?
+        // With --color-match first: the first segment's colours, which every handed-over frame is moved to.
+        var anchor: ColorStatistics?
         do {
             for segment in chain.segments {
                 var request = segment.request
@@ -160,7 +162,11 @@ public struct ChainEngine: Sendable {
                 if segment.index < plan.segments - 1 {
                     let started = Date()
                     let next = chain.segments[segment.index + 1].start
-                    let (updated, source) = try await handOff(attempt, directory: runDirectory, needsFrame: next == .previousLastFrame)
+                    if plan.colorMatch == .first, anchor == nil, next == .previousLastFrame, let first = chosen.first?.file {
+                        anchor = try await MediaWork.run { try ColorAnchor.statistics(ofClipAt: first) }
+                    }
+                    let (updated, source) = try await handOff(
+                        attempt, directory: runDirectory, needsFrame: next == .previousLastFrame, anchor: anchor)
                     chosen[chosen.count - 1] = updated
                     previousFrame = source
                     handoffs.append(Date().timeIntervalSince(started))
@@ -279,7 +285,13 @@ public struct ChainEngine: Sendable {
     }
 
     /// Extracts the segment's exact last frame and makes it readable by the provider.
-    private func handOff(_ attempt: JournalAttempt, directory: String, needsFrame: Bool) async throws -> (JournalAttempt, ImageSource?) {
+    ///
+    /// With an `anchor` (``ColorMatchMode/first``), a continuation's frame is corrected towards the first
+    /// segment's colours before it is hosted, so the next generation starts from the anchored colours; the
+    /// exact frame stays on disk for the seam checks.
+    private func handOff(
+        _ attempt: JournalAttempt, directory: String, needsFrame: Bool, anchor: ColorStatistics?
+    ) async throws -> (JournalAttempt, ImageSource?) {
         var attempt = attempt
         guard needsFrame else { return (attempt, nil) }
         let framePath = (directory as NSString).appendingPathComponent(String(format: "segment-%02d-last.png", attempt.segment + 1))
@@ -296,8 +308,25 @@ public struct ChainEngine: Sendable {
             try await journal.save(attempt)
             try await journal.record(JournalEvent(runID: attempt.runID, segment: attempt.segment, attempt: attempt.attempt, step: "frame extracted", detail: framePath))
         }
+        var handed = framePath
+        if let anchor, attempt.segment > 0 {
+            let anchoredPath = (directory as NSString).appendingPathComponent(
+                String(format: "segment-%02d-last-anchored.png", attempt.segment + 1))
+            let clip = attempt.file!
+            let drift = try await MediaWork.run {
+                let statistics = try ColorAnchor.statistics(ofClipAt: clip)
+                let corrected = ColorAnchor.correct(try ImageCodec.read(path: framePath), clip: statistics, anchor: anchor)
+                try ImageCodec.write(corrected, to: anchoredPath, as: .png)
+                return String(format: "luma %+.1f, contrast x%.2f", statistics.y.mean - anchor.y.mean,
+                    anchor.y.standardDeviation > 0 ? statistics.y.standardDeviation / anchor.y.standardDeviation : 1)
+            }
+            handed = anchoredPath
+            try await journal.record(JournalEvent(
+                runID: attempt.runID, segment: attempt.segment, attempt: attempt.attempt, step: "frame anchored",
+                detail: "drift from segment 1 corrected at the source: \(drift)"))
+        }
         // Hosting is cheap and a URL from an earlier process may be gone: host again on every run.
-        let source = try await host.source(for: framePath)
+        let source = try await host.source(for: handed)
         attempt.hostedImage = FrameHost.describe(source)
         attempt.step = max(attempt.step, .frameHosted)
         try await journal.save(attempt)

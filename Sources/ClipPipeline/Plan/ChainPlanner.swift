@@ -136,15 +136,17 @@ public struct ChainPlanner: Sendable {
         var expectations = (try? library.load("default").expect) ?? .none
         expectations.duration = DurationExpectation(seconds: Double(request.duration) + ExpectationPlanner.generatorExtraFrame)
         if let ratio = Ratio(parsing: request.aspectRatio) { expectations.aspect = AspectExpectation([ratio]) }
+        // No preset vouches for the size this shape comes in: the resolution is reported, not failed, so a
+        // good clip of an undocumented size is never paid for twice.
         let typical = profile.outputSize(resolution: request.resolution, aspectRatio: request.aspectRatio)
-        if let label = request.resolution, var resolution = ResolutionExpectation(parsing: label) {
+        if let label = request.resolution, var resolution = ResolutionExpectation(parsing: label, severity: .warn) {
             resolution.typical = typical
             expectations.resolution = resolution
         } else if let typical, let size = ResolutionExpectation(parsing: typical), let w = size.width, let h = size.height {
-            // The provider chooses the size: accept its class around the size it is known to return.
             let short = min(w, h)
             expectations.resolution = ResolutionExpectation(
-                label: "provider's choice", minShortSide: short * 85 / 100, maxShortSide: short * 3 / 2, typical: typical)
+                label: "provider's choice", minShortSide: short * 85 / 100, maxShortSide: short * 3 / 2, typical: typical,
+                severity: .warn)
         }
         expectations.fps = FrameRateExpectation(fps: 24, severity: .warn)
         var source = "derived from the request (\(Self.describe(request, provider: provider)))"

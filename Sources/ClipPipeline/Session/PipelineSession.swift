@@ -107,12 +107,8 @@ public struct PipelineSession: Sendable {
     /// folders writable.
     /// - Throws: ``PipelineError`` saying what to change. A refusal costs nothing.
     public func prepare(_ plan: ChainPlan) async throws -> ResolvedChain {
-        try Self.requireWritableFolder((plan.output as NSString).deletingLastPathComponent, for: "the output")
+        try Self.requireOutputLocation(plan.output)
         try Self.requireWritableFolder(workDirectory, for: "the work folder", create: true)
-        var isDirectory: ObjCBool = false
-        if FileManager.default.fileExists(atPath: plan.output, isDirectory: &isDirectory), isDirectory.boolValue {
-            throw PipelineError("\(plan.output): is a directory, not an output file")
-        }
         let planner = ChainPlanner(
             profile: provider.kind.profile, library: library, hosting: host.strategy, webhooks: hosting.webhooks)
         let chain = try planner.resolve(plan)
@@ -171,6 +167,16 @@ public struct PipelineSession: Sendable {
     static func isLoopback(_ url: URL) -> Bool {
         guard let host = url.host?.lowercased() else { return false }
         return host == "localhost" || host.hasPrefix("127.") || host == "::1" || host == "[::1]"
+    }
+
+    /// Refuses an output whose folder is missing or not writable, or that is a directory, before a
+    /// session creates anything (its work folder sits beside the output by default).
+    public static func requireOutputLocation(_ output: String) throws {
+        try requireWritableFolder((output as NSString).deletingLastPathComponent, for: "the output")
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: output, isDirectory: &isDirectory), isDirectory.boolValue {
+            throw PipelineError("\(output): is a directory, not an output file")
+        }
     }
 
     static func requireWritableFolder(_ path: String, for what: String, create: Bool = false) throws {

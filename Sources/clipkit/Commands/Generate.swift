@@ -95,6 +95,7 @@ enum ChainCommand {
             startImage: RequestOptions.reference(requestOptions.startImage),
             endImage: RequestOptions.reference(requestOptions.endImage), output: output, maxRetries: maxRetries,
             mode: mode, seam: seam, colorMatch: colorMatch, preset: requestOptions.preset)
+        try PipelineSession.requireOutputLocation(output)
         let logger = pipelineLogger()
         let settings = try hosting.settings(webhooks: webhookURL != nil, webhookURL: webhookURL)
         let (configuration, sandbox) = try await providerOptions.configuration(logger: logger)
