@@ -255,6 +255,16 @@ struct SnapshotParsingTests {
         #expect(running.videoURL == nil)
     }
 
+    @Test func kkiaiLastResortNeverTakesTheClipARequestEchoes() async throws {
+        let both = try await kkiai(
+            #"{"id": "k", "state": "completed", "request": {"source_video": "https://c.example/previous.mp4"}, "output": ["https://c.example/next.mp4"]}"#
+        )
+        #expect(both.videoURL?.absoluteString == "https://c.example/next.mp4")
+        let echoOnly = try await kkiai(
+            #"{"id": "k", "state": "completed", "input": {"video": {"url": "https://c.example/previous.mp4"}}}"#)
+        #expect(echoOnly.videoURL == nil)
+    }
+
     // MARK: Pixwith failure text
 
     func pixwith(_ body: String) async throws -> TaskSnapshot {
