@@ -79,4 +79,17 @@ struct EnvelopeErrorTests {
         #expect(error?.kind == .mayHaveBeenSubmitted)
         #expect(error?.description.contains("queued upstream") == true)
     }
+
+    @Test func piapiUploadRefusedInsideA200EnvelopeIsAnAPIError() async throws {
+        let transport = ScriptedTransport(
+            status: 200, json: Data(#"{"code": 403, "message": "Insufficient plan level", "data": null}"#.utf8))
+        let piapi = PiAPIClient(
+            configuration: ProviderConfiguration(kind: .piapi, apiKey: APIKey("test-key")),
+            options: ProviderClientOptions(transport: transport, retryPolicy: .none))
+        let error = await #expect(throws: ProviderError.self) {
+            try await piapi.uploadImage(Data([0x89, 0x50]), fileName: "probe.png")
+        }
+        #expect(error?.kind == .apiError)
+        #expect(error?.description.contains("Insufficient plan level") == true)
+    }
 }

@@ -54,7 +54,8 @@ public struct TaskSnapshot: Codable, Hashable, Sendable {
     }
 
     private enum CodingKeys: String, CodingKey {
-        case taskID, state, videoURL, watermarkedVideoURL, thumbnailURL, lastFrameURL, width, height, progress, cost, raw
+        case taskID, state, videoURL, watermarkedVideoURL, thumbnailURL, lastFrameURL, width, height, progress, cost
+        case raw
     }
 
     public init(from decoder: any Decoder) throws {

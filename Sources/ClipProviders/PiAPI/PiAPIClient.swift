@@ -120,10 +120,7 @@ public struct PiAPIClient: VideoGenerationProvider {
             kind: .read, operation: "upload image")
         try http.checkStatus(response)
         let json = try http.parseJSON(response.body, what: "upload answer")
-        if let code = json.number(at: "code"), code != 200 {
-            throw ProviderError.apiError(
-                code: String(Int(code)), message: http.redact(json.string(at: "message") ?? ""), provider: kind)
-        }
+        try checkEnvelope(json)
         // The docs put the URL in data.url; PiAPI's own CLI reads a top-level url. Accept both.
         guard let url = json.httpURL(at: "data.url") ?? json.httpURL(at: "url") else {
             throw ProviderError.decoding("upload answer", detail: "no data.url", provider: kind)

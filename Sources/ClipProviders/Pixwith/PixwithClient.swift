@@ -120,7 +120,9 @@ public struct PixwithClient: VideoGenerationProvider {
 
     /// Builds a snapshot from the poll answer's `data`. A failed task's reason is `data.error` (or a like
     /// field), else the envelope's `message` unless that only says "success".
-    static func snapshot(data: JSONValue, fallbackID: String, raw: Data, envelopeMessage: String? = nil) -> TaskSnapshot {
+    static func snapshot(
+        data: JSONValue, fallbackID: String, raw: Data, envelopeMessage: String? = nil
+    ) -> TaskSnapshot {
         let status = data.number(at: "status").map { Int($0) } ?? -1
         let envelopeReason = envelopeMessage.flatMap {
             ["", "success", "ok"].contains($0.trimmingCharacters(in: .whitespaces).lowercased()) ? nil : $0
