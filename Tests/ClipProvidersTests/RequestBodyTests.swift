@@ -139,11 +139,12 @@ struct RequestBodyTests {
         #expect(body.value(at: "image_urls") == .array([.string("https://img.example/last-frame.png")]))
     }
 
-    @Test func pixwithKeepsAModelTheRequestNames() throws {
+    @Test func pixwithRefusesATextToVideoModelForAContinuation() throws {
         let request = GenerationRequest(
             prompt: "keep walking", startImage: .url(URL(string: "https://img.example/last-frame.png")!), model: "2-4")
-        let body = try JSONValue.parse(client(.pixwith).createBody(for: request))
-        #expect(body.string(at: "model_id") == "2-4")
+        let error = #expect(throws: ProviderError.self) { try client(.pixwith).createBody(for: request) }
+        #expect(error?.kind == .invalidRequest)
+        #expect(error?.field == "model")
     }
 
     @Test func pixwithDefaultsTheRequiredResolutionAndModel() throws {

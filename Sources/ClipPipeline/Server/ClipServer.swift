@@ -23,6 +23,8 @@ public final class ClipServer: Sendable {
     public struct Callback: Sendable {
         public var provider: ProviderKind
         public var event: WebhookEvent
+        /// The client reference of the submit the callback URL was made for.
+        public var reference: String? = nil
     }
 
     public struct Options: Sendable {
@@ -116,6 +118,10 @@ public final class ClipServer: Sendable {
     }
 
     /// A callback URL for `provider` with a fresh unguessable token.
+    public func callbackURL(for provider: ProviderKind, reference: String) async -> URL {
+        await callbackURL(for: provider)
+    }
+
     public func callbackURL(for provider: ProviderKind) async -> URL {
         let token = WebhookToken.random()
         await state.allow(callbackToken: token)

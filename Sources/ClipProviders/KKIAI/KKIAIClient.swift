@@ -12,37 +12,14 @@ public struct KKIAIClient: VideoGenerationProvider {
         self.http = ProviderHTTPClient(configuration: configuration, options: options)
     }
 
-    public var capabilities: ProviderCapabilities {
-        ProviderCapabilities(
-            acceptsDataURI: true,
-            uploadsImages: false,
-            nativeExtend: true,
-            webhooks: .unsignedURL,
-            cancels: false,
-            durations: [5],
-            resolutions: ["720p", "1080p"],
-            // The create request has no aspect-ratio field: the web app renders 16:9 from text, or follows
-            // the start image's shape.
-            aspectRatios: ["16:9"],
-            models: ["ray-v2", "ray-v1"]
-        )
-    }
+    public var capabilities: ProviderCapabilities { ProviderProfile.kkiai.capabilities }
 
     public func validate(_ request: GenerationRequest) throws {
-        var caps = capabilities
-        if request.startImage != nil || request.extend != nil {
-            // With an image (or a video to extend) the output follows its shape; accept what was asked.
-            caps.aspectRatios.append(request.aspectRatio)
-        }
-        try RequestValidation.validateCommon(request, capabilities: caps, provider: kind)
-        if request.extend != nil && request.loop {
-            throw ProviderError.invalidRequest(
-                field: "loop", value: "with extend", accepted: "no loop option when extending", provider: kind)
-        }
+        try ProviderProfile.kkiai.validate(request)
     }
 
     public func createBody(for request: GenerationRequest) throws -> Data {
-        try validate(request)
+        let request = try ProviderProfile.kkiai.resolve(request)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.withoutEscapingSlashes]
         if request.extend != nil {

@@ -17,31 +17,14 @@ public struct PiAPIClient: VideoGenerationProvider {
         self.uploadBaseURL = configuration.uploadBaseURL ?? URL(string: ProviderConfiguration.piapiUploadBaseURL)!
     }
 
-    public var capabilities: ProviderCapabilities {
-        ProviderCapabilities(
-            acceptsDataURI: false,
-            uploadsImages: true,
-            nativeExtend: false,
-            webhooks: .sharedSecretHeader,
-            cancels: true,
-            durations: [5, 10],
-            resolutions: [],
-            aspectRatios: ["16:9", "9:16", "1:1", "4:3", "3:4", "21:9"],
-            models: ["ray-v2", "ray-v1"]
-        )
-    }
+    public var capabilities: ProviderCapabilities { ProviderProfile.piapi.capabilities }
 
     public func validate(_ request: GenerationRequest) throws {
-        try RequestValidation.validateCommon(request, capabilities: capabilities, provider: kind)
-        if request.duration == 10 && (request.startImage != nil || request.endImage != nil) {
-            throw ProviderError.invalidRequest(
-                field: "duration", value: "10 s with a start or end image", accepted: "5 s when images are given",
-                provider: kind)
-        }
+        try ProviderProfile.piapi.validate(request)
     }
 
     public func createBody(for request: GenerationRequest) throws -> Data {
-        try validate(request)
+        let request = try ProviderProfile.piapi.resolve(request)
         // Dialect A (the seed's) has no prompt-enhancement field (`expand_prompt` exists only in Dialect B's
         // `input`), so `enhancePrompt` cannot be honoured here and is not sent: the capability model should say so.
         let body = PiAPIWire.CreateBody(

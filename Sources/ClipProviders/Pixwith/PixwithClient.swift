@@ -14,43 +14,22 @@ public struct PixwithClient: VideoGenerationProvider {
 
     /// The resolution sent when the request leaves it unset (the field is required).
     public static let defaultResolution = "720p"
-    /// The model sent for text-to-video when the request names none (the parameter table's `model_id`).
-    public static let textToVideoModel = "2-4"
-    /// The model sent when images are given (the seed's image-to-video example): a text-to-video model may
-    /// ignore the start image, which would silently break a chain.
-    public static let imageToVideoModel = "3-4"
 
-    public var capabilities: ProviderCapabilities {
-        ProviderCapabilities(
-            acceptsDataURI: false,
-            uploadsImages: false,
-            nativeExtend: false,
-            webhooks: .none,
-            cancels: false,
-            durations: [5, 9],
-            resolutions: ["540p", "720p"],
-            aspectRatios: ["16:9", "9:16", "1:1", "4:3", "3:4", "9:21", "21:9"],
-            // The docs list "2-4"; their image-to-video example uses "3-4".
-            models: ["2-4", "3-4"]
-        )
-    }
+    public var capabilities: ProviderCapabilities { ProviderProfile.pixwith.capabilities }
 
     public func validate(_ request: GenerationRequest) throws {
-        try RequestValidation.validateCommon(request, capabilities: capabilities, provider: kind)
-        if request.endImage != nil && request.startImage == nil {
-            throw ProviderError.invalidRequest(
-                field: "end image", value: "without a start image", accepted: "an end image only after a start image",
-                provider: kind)
-        }
+        try ProviderProfile.pixwith.validate(request)
     }
 
     public func createBody(for request: GenerationRequest) throws -> Data {
-        try validate(request)
+        let request = try ProviderProfile.pixwith.resolve(request)
         let images = [request.startImage, request.endImage].compactMap { $0?.wireValue }
         let body = PixwithWire.CreateBody(
             prompt: request.prompt,
             imageURLs: images.isEmpty ? nil : images,
-            modelID: request.model ?? (images.isEmpty ? Self.textToVideoModel : Self.imageToVideoModel),
+            // `resolve` already picked "2-4" for text and "3-4" with images (the seed's image-to-video example):
+            // a text-to-video model may ignore the start image, which would silently break a chain.
+            modelID: request.model ?? ProviderProfile.pixwith.defaultModel(withImages: !images.isEmpty),
             options: PixwithWire.Options(
                 // `--enhance-prompt`: Pixwith translates the prompt into English.
                 promptOptimization: request.enhancePrompt,
