@@ -89,6 +89,9 @@ struct RequestBodyTests {
     @Test func kkiaiSendsTheAspectRatioAlways() throws {
         let plain = try JSONValue.parse(client(.kkiai).createBody(for: GenerationRequest(prompt: "wind")))
         #expect(plain.string(at: "aspect_ratio") == "16:9")
+        let textPortrait = try JSONValue.parse(
+            client(.kkiai).createBody(for: GenerationRequest(prompt: "wind", aspectRatio: "9:16")))
+        #expect(textPortrait.string(at: "aspect_ratio") == "9:16")
         let portrait = GenerationRequest(
             prompt: "wind", startImage: .dataURI("data:image/png;base64,iVBORw0KGgo="), aspectRatio: "9:16")
         let body = try JSONValue.parse(client(.kkiai).createBody(for: portrait))
