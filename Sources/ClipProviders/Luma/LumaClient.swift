@@ -70,13 +70,15 @@ public struct LumaClient: VideoGenerationProvider {
         let generation = try http.decode(LumaWire.Generation.self, from: response.body, what: "generation")
         let json = try http.parseJSON(response.body, what: "generation")
         return Self.snapshot(generation, raw: SnapshotRedaction.redact(json, apiKey: http.apiKey))
+            .redactingText(http.redact)
     }
 
     func headers() throws -> HTTPHeaders {
         ["Authorization": "Bearer \(try http.requireKey().value)"]
     }
 
-    /// Builds a snapshot from a Generation object (poll answer or callback body).
+    /// Builds a snapshot from a Generation object (poll answer or callback body). No cost: Luma documents no
+    /// per-generation charge field (only `GET /credits`, the account balance).
     static func snapshot(_ generation: LumaWire.Generation, raw: Data) -> TaskSnapshot {
         func url(_ s: String?) -> URL? {
             guard let s, !s.isEmpty, let url = URL(string: s), RequestValidation.isHTTP(url) else { return nil }
