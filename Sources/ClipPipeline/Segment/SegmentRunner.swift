@@ -165,6 +165,7 @@ public struct SegmentRunner: Sendable {
             ].compactMapValues { $0 }
             let urlJSON = (try? JSONSerialization.data(withJSONObject: urls, options: [.sortedKeys])).map { String(decoding: $0, as: UTF8.self) }
             try await event(attempt, "completed", urlJSON)
+            attempt.cost = outcome.snapshot.cost.flatMap { try? JSONEncoder.sorted.encode($0) }.map { String(decoding: $0, as: UTF8.self) }
             attempt.completedAt = outcome.timings.finishedAt
             attempt.generationSeconds = outcome.timings.generationSeconds
             attempt.file = destination
