@@ -137,7 +137,8 @@ struct PipelineSession {
             report: { line in FileHandle.standardError.write(Data("clipkit: \(line)\n".utf8)) })
         if webhookURL != nil, let server {
             let kind = provider.kind
-            engine.webhook = { (await server.callbackURL(for: kind), kind == .piapi ? webhookSecret : nil) }
+            // One token per submit; the chain engine does not pass its client reference here yet.
+            engine.webhook = { (await server.callbackURL(for: kind, reference: UUID().uuidString), kind == .piapi ? webhookSecret : nil) }
         }
         return PipelineSession(provider: provider, sandbox: sandbox, server: server, journal: journal, engine: engine)
     }
