@@ -127,7 +127,7 @@ struct PipelineSession {
         let runner = GenerationRunner(
             provider: provider,
             poller: TaskPoller(initialDelay: fast ? .milliseconds(200) : .seconds(5), maximumInterval: fast ? .seconds(1) : .seconds(30), logger: logger),
-            downloader: Downloader(logger: logger), logger: logger)
+            downloader: Downloader(trustedBaseURL: configuration.baseURL, logger: logger), logger: logger)
         let check = QualityGate(plan: plan).check
         let segmentRunner = SegmentRunner(
             provider: provider, runner: runner, journal: journal, check: check, logger: logger, wakeup: wakeup)
