@@ -22,7 +22,16 @@ enum CLI {
         return URL(fileURLWithPath: ".build/debug/clipkit")
     }
 
-    static func run(_ arguments: [String], environment: [String: String] = [:], timeout: TimeInterval = 120) throws -> Result {
+    /// Runs `clipkit arguments` to its end, one CLI process at a time (see ``HeavyWork``).
+    /// - Parameter timeout: seconds after the process starts; derived from the command and the machine's
+    ///   load when not given (``HeavyWork/timeout(for:)``).
+    static func run(_ arguments: [String], environment: [String: String] = [:], timeout: TimeInterval? = nil) throws -> Result {
+        try HeavyWork.exclusively {
+            try runNow(arguments, environment: environment, timeout: timeout ?? HeavyWork.timeout(for: arguments))
+        }
+    }
+
+    private static func runNow(_ arguments: [String], environment: [String: String], timeout: TimeInterval) throws -> Result {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
@@ -49,7 +58,8 @@ enum CLI {
         while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
         if process.isRunning {
             process.terminate()
-            throw CLIError.timedOut(arguments)
+            process.waitUntilExit()
+            throw CLIError.timedOut(arguments, seconds: timeout)
         }
         process.waitUntilExit()
         try? out.close()
@@ -60,5 +70,5 @@ enum CLI {
             stderr: (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? "")
     }
 
-    enum CLIError: Error { case timedOut([String]) }
+    enum CLIError: Error { case timedOut([String], seconds: TimeInterval) }
 }
