@@ -31,6 +31,16 @@ enum CLI {
         }
     }
 
+    /// ``run(_:environment:timeout:)`` for async tests: waits on its own thread, so a test that serves the
+    /// CLI from this process (the sandbox) does not hold one of the few cooperative threads its server needs.
+    static func running(_ arguments: [String], environment: [String: String] = [:], timeout: TimeInterval? = nil) async throws -> Result {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread.detachNewThread {
+                continuation.resume(with: Swift.Result { try run(arguments, environment: environment, timeout: timeout) })
+            }
+        }
+    }
+
     private static func runNow(_ arguments: [String], environment: [String: String], timeout: TimeInterval) throws -> Result {
         let process = Process()
         process.executableURL = executable
