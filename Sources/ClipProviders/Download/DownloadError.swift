@@ -58,7 +58,7 @@ public struct DownloadError: Error, CustomStringConvertible, Hashable, Sendable 
         case .linkExpired(let status, let location):
             return "the link to \(location) has expired (HTTP \(status)) and no fresh link could be obtained"
         case .forbiddenAddress(let location, let address, let kind):
-            return "refusing to download from \(location): it resolves to \(address), a \(kind) address (only the provider's own network is trusted)"
+            return "refusing to download from \(location): it resolves to \(address) (\(kind)); only public addresses and the provider's own kind of network are allowed"
         }
     }
 
