@@ -28,9 +28,11 @@ struct DownloaderTests {
 
     let clock = ManualClock()
 
-    func downloader(maximumBytes: Int64 = 2 << 30, maxAttempts: Int = 5) -> Downloader {
+    /// A downloader for the fake CDN on 127.0.0.1, trusted as a sandbox provider's own address would be.
+    func downloader(maximumBytes: Int64 = 2 << 30, maxAttempts: Int = 5, idleTimeout: Duration = .seconds(60)) -> Downloader {
         Downloader(
-            maximumBytes: maximumBytes, maxAttempts: maxAttempts, clock: clock.clock, requestTimeout: .seconds(20))
+            maximumBytes: maximumBytes, maxAttempts: maxAttempts, clock: clock.clock, requestTimeout: .seconds(20),
+            idleTimeout: idleTimeout, trustedBaseURL: URL(string: "http://127.0.0.1"))
     }
 
     /// The full payload, or the part a `Range: bytes=N-` asks for.
@@ -321,5 +323,125 @@ struct DownloaderTests {
             current -= 1
             lock.unlock()
         }
+    }
+}
+
+/// An idle timeout besides the deadline, and addresses the downloader must not reach.
+extension DownloaderTests {
+    /// Sends `cut` bytes of `data`, then nothing until `release` has an element (or 30 s pass).
+    static func stallAfter(_ cut: Int, of data: Data, release: Recorder<Bool>) -> Response {
+        let head = data.prefix(cut)
+        return Response(
+            status: .ok,
+            body: ResponseBody(contentLength: data.count) { writer in
+                try await writer.write(ByteBuffer(bytes: head))
+                let start = ContinuousClock.now
+                while release.all.isEmpty && ContinuousClock.now - start < .seconds(30) {
+                    try await Task.sleep(for: .milliseconds(100))
+                }
+                throw Dropped()
+            })
+    }
+
+    @Test func aBodyThatStallsIsGivenUpOnAndResumed() async throws {
+        let data = Self.payload(40_000)
+        let ranges = Recorder<String>()
+        let release = Recorder<Bool>()
+        let destination = try Self.temporaryDirectory().appendingPathComponent("clip.mp4")
+        let result = try await FakeProviderServer.run({ router in
+            router.get("/v.mp4") { request, _ in
+                ranges.append(request.headers[.range] ?? "none")
+                return ranges.all.count == 1 ? Self.stallAfter(10_000, of: data, release: release) : Self.serve(data, request: request)
+            }
+        }) { base in
+            defer { release.append(true) }
+            // The request deadline (20 s) is far away: only the one-second idle timeout can end the stall.
+            return try await downloader(idleTimeout: .seconds(1)).download(from: base.appendingPathComponent("v.mp4"), to: destination)
+        }
+        #expect(try Data(contentsOf: destination) == data)
+        #expect(result.resumed)
+        #expect(ranges.all == ["none", "bytes=10000-"])
+        #expect(clock.sleeps.count == 1, "one backoff after the stall")
+    }
+
+    @Test(arguments: ["127.0.0.1", "localhost", "[::ffff:127.0.0.1]"])
+    func loopbackIsRefusedWithoutConnectingWhenTheProviderIsPublic(host: String) async throws {
+        let requests = Recorder<String>()
+        let destination = try Self.temporaryDirectory().appendingPathComponent("clip.mp4")
+        try await FakeProviderServer.run({ router in
+            router.get("/v.mp4") { request, _ in
+                requests.append("v")
+                return Self.serve(Self.payload(100), request: request)
+            }
+        }) { base in
+            let url = URL(string: "http://\(host):\(base.port!)/v.mp4")!
+            let error = await #expect(throws: DownloadError.self) {
+                try await Downloader(clock: clock.clock, requestTimeout: .seconds(20)).download(from: url, to: destination)
+            }
+            #expect(error?.kind == .forbiddenAddress)
+            #expect(error?.description.contains("loopback") == true, "\(String(describing: error))")
+        }
+        #expect(requests.all.isEmpty)
+        #expect(!FileManager.default.fileExists(atPath: Downloader.partialFile(for: destination).path))
+        #expect(!FileManager.default.fileExists(atPath: destination.path))
+    }
+
+    @Test(arguments: ["http://10.20.30.40/v.mp4", "http://169.254.169.254/latest/meta-data", "http://[fd00::1]/v.mp4", "http://100.64.0.1/v.mp4", "http://0.0.0.0/v.mp4"])
+    func aRedirectToAPrivateAddressIsRefusedBeforeConnecting(target: String) async throws {
+        let destination = try Self.temporaryDirectory().appendingPathComponent("clip.mp4")
+        try await FakeProviderServer.run({ router in
+            router.get("/v.mp4") { _, _ in Response(status: .found, headers: [.location: target]) }
+        }) { base in
+            let error = await #expect(throws: DownloadError.self) {
+                try await downloader().download(from: base.appendingPathComponent("v.mp4"), to: destination)
+            }
+            #expect(error?.kind == .forbiddenAddress, "\(String(describing: error))")
+        }
+        #expect(!FileManager.default.fileExists(atPath: Downloader.partialFile(for: destination).path))
+    }
+
+    @Test func redirectsWithinTheTrustedNetworkAreFollowed() async throws {
+        let data = Self.payload(20_000)
+        let destination = try Self.temporaryDirectory().appendingPathComponent("clip.mp4")
+        try await FakeProviderServer.run({ router in
+            router.get("/old.mp4") { _, _ in Response(status: .temporaryRedirect, headers: [.location: "/v.mp4"]) }
+            router.get("/v.mp4") { request, _ in Self.serve(data, request: request) }
+        }) { base in
+            try await downloader().download(from: base.appendingPathComponent("old.mp4"), to: destination)
+        }
+        #expect(try Data(contentsOf: destination) == data)
+    }
+
+    @Test func addressesAreClassifiedAsTheirNetworks() throws {
+        let expected: [(String, AddressPolicy.AddressClass)] = [
+            ("8.8.8.8", .publicInternet), ("93.184.216.34", .publicInternet), ("2606:4700::1111", .publicInternet),
+            ("127.0.0.1", .loopback), ("127.255.0.9", .loopback), ("::1", .loopback),
+            ("10.0.0.1", .privateNetwork), ("172.16.0.1", .privateNetwork), ("172.31.255.255", .privateNetwork),
+            ("172.32.0.1", .publicInternet), ("192.168.1.1", .privateNetwork), ("fd12:3456::1", .privateNetwork),
+            ("fc00::1", .privateNetwork), ("169.254.169.254", .linkLocal), ("fe80::1", .linkLocal),
+            ("100.64.0.1", .sharedCGNAT), ("100.127.255.254", .sharedCGNAT), ("100.128.0.1", .publicInternet),
+            ("0.0.0.0", .unspecified), ("::", .unspecified), ("224.0.0.1", .multicastOrReserved),
+            ("255.255.255.255", .multicastOrReserved), ("ff02::1", .multicastOrReserved),
+            ("::ffff:127.0.0.1", .loopback), ("::ffff:10.1.2.3", .privateNetwork), ("::ffff:8.8.8.8", .publicInternet),
+            ("64:ff9b::a9fe:a9fe", .linkLocal), ("[::1]", .loopback),
+        ]
+        for (text, kind) in expected {
+            let address = try #require(AddressPolicy.IPAddress(text), "\(text)")
+            #expect(AddressPolicy.classify(address) == kind, "\(text)")
+        }
+        #expect(AddressPolicy.IPAddress("example.com") == nil)
+    }
+
+    @Test func aLocalProviderBaseURLTrustsOnlyItsOwnKindOfAddress() throws {
+        let loopback = AddressPolicy.trusting(baseURL: URL(string: "http://127.0.0.1:8080"))
+        #expect(loopback.allowed == [.loopback])
+        #expect(loopback.allows(try #require(AddressPolicy.IPAddress("127.0.0.1"))))
+        #expect(!loopback.allows(try #require(AddressPolicy.IPAddress("10.0.0.1"))))
+        #expect(!loopback.allows(try #require(AddressPolicy.IPAddress("169.254.169.254"))))
+        #expect(loopback.allows(try #require(AddressPolicy.IPAddress("8.8.8.8"))))
+        let lan = AddressPolicy.trusting(baseURL: URL(string: "http://192.168.0.10"))
+        #expect(lan.allowed == [.privateNetwork])
+        #expect(AddressPolicy.trusting(baseURL: URL(string: "https://203.0.113.9")).allowed.isEmpty)
+        #expect(AddressPolicy.trusting(baseURL: nil) == .publicOnly)
     }
 }

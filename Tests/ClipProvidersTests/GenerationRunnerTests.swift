@@ -28,7 +28,7 @@ struct GenerationRunnerTests {
         return GenerationRunner(
             provider: provider,
             poller: TaskPoller(initialDelay: .seconds(2), clock: clock.clock),
-            downloader: Downloader(clock: clock.clock, requestTimeout: .seconds(10)),
+            downloader: Downloader(clock: clock.clock, requestTimeout: .seconds(10), trustedBaseURL: base),
             clock: clock.clock)
     }
 

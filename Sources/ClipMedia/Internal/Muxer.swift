@@ -12,10 +12,8 @@ final class Muxer {
         try check(avformat_alloc_output_context2(&context, nil, formatName, path), "avformat_alloc_output_context2")
         self.context = context!
         let code = avio_open(&self.context.pointee.pb, path, AVIO_FLAG_WRITE)
-        if code < 0 {
-            avformat_free_context(self.context)
-            throw FFmpegError(code: code, operation: "avio_open")
-        }
+        // No free here: once every stored property is set, a throwing init still runs deinit, which frees.
+        if code < 0 { throw FFmpegError(code: code, operation: "avio_open") }
     }
 
     deinit {

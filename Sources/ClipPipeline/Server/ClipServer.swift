@@ -19,12 +19,13 @@ public final class ClipServer: Sendable {
     private let state: ServerState
     private let serverTask: Task<Void, any Error>
 
-    /// What a webhook delivered, after its secret or token was verified.
+    /// What a webhook delivered, after its token (and, for PiAPI, its secret) was verified.
     public struct Callback: Sendable {
+        /// The provider the callback URL was made for (and posted under).
         public var provider: ProviderKind
+        /// The client reference the callback URL was made for (see ``callbackURL(for:reference:)``).
+        public var reference: String
         public var event: WebhookEvent
-        /// The client reference of the submit the callback URL was made for.
-        public var reference: String? = nil
     }
 
     public struct Options: Sendable {
@@ -36,13 +37,23 @@ public final class ClipServer: Sendable {
         public var webhookSecret: String?
         /// A gallery directory, served at `/gallery/`.
         public var site: String?
+        /// A connection that sends nothing for this long is closed: a request head that never ends, a body
+        /// that stops, a keep-alive connection left open. A response being written is not cut.
+        public var idleTimeout: Duration
+        /// The longest a webhook's body may take to arrive, however it trickles.
+        public var bodyTimeout: Duration
 
-        public init(host: String = "127.0.0.1", port: Int = 0, publicURL: URL? = nil, webhookSecret: String? = nil, site: String? = nil) {
+        public init(
+            host: String = "127.0.0.1", port: Int = 0, publicURL: URL? = nil, webhookSecret: String? = nil, site: String? = nil,
+            idleTimeout: Duration = .seconds(30), bodyTimeout: Duration = .seconds(30)
+        ) {
             self.host = host
             self.port = port
             self.publicURL = publicURL
             self.webhookSecret = webhookSecret
             self.site = site
+            self.idleTimeout = idleTimeout
+            self.bodyTimeout = bodyTimeout
         }
     }
 
@@ -61,22 +72,26 @@ public final class ClipServer: Sendable {
     ) async throws -> ClipServer {
         let state = ServerState(secret: options.webhookSecret, onCallback: onCallback, logger: logger)
         let router = Router(context: BasicRequestContext.self)
-        router.get("/frames/{token}/{name}") { request, context -> Response in
+        router.add(middleware: ByteRangeMiddleware())
+        let frame: @Sendable (Request, BasicRequestContext) async throws -> Response = { request, context in
             let token = try context.parameters.require("token")
             let name = try context.parameters.require("name")
             guard let path = await state.hostedFile(token: token, name: name),
                 let data = FileManager.default.contents(atPath: path)
             else { return Response(status: .notFound) }
-            return Response(
-                status: .ok, headers: [.contentType: ClipServer.contentType(for: name)],
-                body: .init(byteBuffer: ByteBuffer(bytes: data)))
+            return HostedFileResponse.make(data: data, contentType: ClipServer.contentType(for: name), request: request)
         }
+        router.get("/frames/{token}/{name}", use: frame)
+        router.head("/frames/{token}/{name}", use: frame)
+        let bodyTimeout = options.bodyTimeout
         router.post("/hooks/{provider}/{token}") { request, context -> Response in
             let providerName = try context.parameters.require("provider")
             let token = try context.parameters.require("token")
             guard let provider = ProviderKind(rawValue: providerName) else { return Response(status: .notFound) }
-            let body = try await request.body.collect(upTo: 4 << 20)
-            let secretHeader = request.headers[HTTPField.Name("x-webhook-secret")!]
+            guard let body = try await BodyReader.collect(request.body, upTo: 4 << 20, within: bodyTimeout) else {
+                return Response(status: .requestTimeout, headers: [.connection: "close"])
+            }
+            let secretHeader = request.headers[HTTPField.Name(WebhookVerifier.piapiSecretHeader)!]
             return await state.receive(
                 provider: provider, token: token, secretHeader: secretHeader, body: Data(buffer: body))
         }
@@ -88,6 +103,7 @@ public final class ClipServer: Sendable {
         let (bound, continuation) = AsyncStream.makeStream(of: Int.self)
         let app = Application(
             router: router,
+            server: .http1(configuration: .init(idleTimeout: TimeAmount(options.idleTimeout))),
             configuration: .init(address: .hostname(options.host, port: options.port), serverName: "clipkit"),
             onServerRunning: { channel in
                 continuation.yield(channel.localAddress?.port ?? options.port)
@@ -117,14 +133,14 @@ public final class ClipServer: Sendable {
         return publicURL.appendingPathComponent("frames").appendingPathComponent(token).appendingPathComponent(name)
     }
 
-    /// A callback URL for `provider` with a fresh unguessable token.
+    /// A callback URL for one submit to `provider`, with a fresh unguessable token.
+    ///
+    /// The token belongs to that provider and that reference: posted under another provider's path it is
+    /// refused, and it carries the events of one provider task (the first one it hears of).
+    /// - Parameter reference: the client reference of the submit (a UUID string), handed back in ``Callback``.
     public func callbackURL(for provider: ProviderKind, reference: String) async -> URL {
-        await callbackURL(for: provider)
-    }
-
-    public func callbackURL(for provider: ProviderKind) async -> URL {
         let token = WebhookToken.random()
-        await state.allow(callbackToken: token)
+        await state.allow(callbackToken: token, provider: provider, reference: reference)
         return publicURL.appendingPathComponent("hooks").appendingPathComponent(provider.rawValue).appendingPathComponent(token)
     }
 
@@ -153,47 +169,6 @@ public final class ClipServer: Sendable {
         case "mov": "video/quicktime"
         default: "application/octet-stream"
         }
-    }
-}
-
-/// The server's mutable state: hosted files, accepted callback tokens, seen events.
-actor ServerState {
-    private var files: [String: (name: String, path: String)] = [:]
-    private var callbackTokens: Set<String> = []
-    private let secret: String?
-    private let onCallback: (@Sendable (ClipServer.Callback) async -> Void)?
-    private let deduplicator = WebhookDeduplicator()
-    private let logger: Logger
-
-    init(secret: String?, onCallback: (@Sendable (ClipServer.Callback) async -> Void)?, logger: Logger) {
-        self.secret = secret
-        self.onCallback = onCallback
-        self.logger = logger
-    }
-
-    func add(token: String, name: String, path: String) { files[token] = (name, path) }
-    func allow(callbackToken: String) { callbackTokens.insert(callbackToken) }
-
-    func hostedFile(token: String, name: String) -> String? {
-        guard let entry = files[token], entry.name == name else { return nil }
-        return entry.path
-    }
-
-    func receive(provider: ProviderKind, token: String, secretHeader: String?, body: Data) async -> Response {
-        // An unguessable token in the URL authenticates providers that sign nothing; PiAPI's shared
-        // secret header is checked as well when one was configured.
-        guard callbackTokens.contains(token) else { return Response(status: .notFound) }
-        if provider == .piapi, let secret, !WebhookVerifier(secret: secret).isValid(headerValue: secretHeader) {
-            logger.warning("webhook with a wrong or missing secret refused", metadata: ["provider": "\(provider.rawValue)"])
-            return Response(status: .unauthorized)
-        }
-        guard let event = try? WebhookEvent.parse(body, provider: provider) else {
-            return Response(status: .badRequest)
-        }
-        if !(await deduplicator.shouldProcess(event)) { return Response(status: .ok) }
-        logger.info("webhook", metadata: ["provider": "\(provider.rawValue)", "task": "\(event.taskID)"])
-        await onCallback?(ClipServer.Callback(provider: provider, event: event))
-        return Response(status: .ok)
     }
 }
 

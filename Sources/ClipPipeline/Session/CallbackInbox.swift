@@ -26,11 +26,9 @@ public actor CallbackInbox {
     }
 }
 
-// Until ClipServer's callbacks carry the client reference, the reference is read from nothing and the
-// inbox stays empty; see `record(_:)`.
 extension CallbackInbox {
-    /// Records a verified callback under the client reference its URL carried.
+    /// Records a verified callback under the client reference its URL was made for.
     public func record(_ callback: ClipServer.Callback) {
-        if let reference = callback.reference { record(reference: reference, taskID: callback.event.taskID) }
+        record(reference: callback.reference, taskID: callback.event.taskID)
     }
 }

@@ -3,7 +3,7 @@ public struct DownloadError: Error, CustomStringConvertible, Hashable, Sendable 
     /// The failure category, for `switch`ing.
     public enum Kind: String, Hashable, Sendable {
         case unsupportedScheme, httpStatus, tooLarge, contentLengthMismatch, incomplete, verificationFailed
-        case fileSystem, linkExpired
+        case fileSystem, linkExpired, forbiddenAddress
     }
 
     private enum Base: Hashable, Sendable {
@@ -15,6 +15,7 @@ public struct DownloadError: Error, CustomStringConvertible, Hashable, Sendable 
         case verificationFailed(String)
         case fileSystem(String)
         case linkExpired(status: Int, location: String)
+        case forbiddenAddress(location: String, address: String, kind: String)
     }
 
     private let base: Base
@@ -31,6 +32,7 @@ public struct DownloadError: Error, CustomStringConvertible, Hashable, Sendable 
         case .verificationFailed: .verificationFailed
         case .fileSystem: .fileSystem
         case .linkExpired: .linkExpired
+        case .forbiddenAddress: .forbiddenAddress
         }
     }
 
@@ -55,6 +57,8 @@ public struct DownloadError: Error, CustomStringConvertible, Hashable, Sendable 
             return "cannot write the download: \(message)"
         case .linkExpired(let status, let location):
             return "the link to \(location) has expired (HTTP \(status)) and no fresh link could be obtained"
+        case .forbiddenAddress(let location, let address, let kind):
+            return "refusing to download from \(location): it resolves to \(address) (\(kind)); only public addresses and the provider's own kind of network are allowed"
         }
     }
 
@@ -71,6 +75,9 @@ public struct DownloadError: Error, CustomStringConvertible, Hashable, Sendable 
     }
     static func verificationFailed(_ message: String) -> Self { .init(.verificationFailed(message)) }
     static func fileSystem(_ message: String) -> Self { .init(.fileSystem(message)) }
+    static func forbiddenAddress(location: String, address: String, kind: String) -> Self {
+        .init(.forbiddenAddress(location: location, address: address, kind: kind))
+    }
     static func linkExpired(status: Int, location: String) -> Self {
         .init(.linkExpired(status: status, location: location))
     }

@@ -4,8 +4,11 @@ import Logging
 import NIOCore
 import NIOHTTP1
 
-/// Downloads finished videos: streams to `NAME.part`, resumes with `Range` after a dropped connection,
-/// retries with backoff, checks the announced length, refreshes expired links, verifies, then renames.
+/// Downloads finished videos: streams to `NAME.part`, resumes with `Range` after a dropped connection or
+/// a stall, retries with backoff, checks the announced length, refreshes expired links, verifies, then renames.
+///
+/// It connects only where ``addressPolicy`` allows (public addresses unless the provider's own base URL
+/// is local), and follows redirects itself so each hop's address is checked too.
 public struct Downloader: Sendable {
     /// One file to fetch with ``downloadAll(_:maxConcurrent:progress:)``.
     public struct Item: Sendable {
@@ -41,18 +44,34 @@ public struct Downloader: Sendable {
     public var clock: ProviderClock
     /// Deadline for one HTTP request including its body.
     public var requestTimeout: Duration
+    /// A body that delivers no byte for this long is given up on (and resumed, within ``maxAttempts``).
+    public var idleTimeout: Duration
+    /// Where the downloader may connect; see ``AddressPolicy``.
+    public var addressPolicy: AddressPolicy
+    /// Redirects followed per file.
+    public var maxRedirects: Int = 10
     public var logger: Logger?
 
+    /// - Parameters:
+    ///   - client: must not follow redirects itself (``defaultClient`` does not), or redirect targets
+    ///     escape ``addressPolicy``.
+    ///   - trustedBaseURL: the provider's base URL; when it is on loopback or a private network, that kind
+    ///     of address is allowed too (the sandbox, tests). Ignored when `addressPolicy` is given.
     public init(
-        client: HTTPClient = AsyncHTTPTransport.defaultClient,
+        client: HTTPClient = Downloader.defaultClient,
         maximumBytes: Int64 = 2 << 30,
         maxAttempts: Int = 5,
         maxRefreshes: Int = 2,
         retryPolicy: RetryPolicy = RetryPolicy(baseDelay: .seconds(1), maxDelay: .seconds(30)),
         clock: ProviderClock = .live,
         requestTimeout: Duration = .seconds(30 * 60),
+        idleTimeout: Duration = .seconds(60),
+        trustedBaseURL: URL? = nil,
+        addressPolicy: AddressPolicy? = nil,
         logger: Logger? = nil
     ) {
+        self.idleTimeout = idleTimeout
+        self.addressPolicy = addressPolicy ?? .trusting(baseURL: trustedBaseURL)
         self.client = client
         self.maximumBytes = maximumBytes
         self.maxAttempts = max(1, maxAttempts)
@@ -62,6 +81,18 @@ public struct Downloader: Sendable {
         self.requestTimeout = requestTimeout
         self.logger = logger
     }
+
+    /// A process-wide client for downloads: like ``AsyncHTTPTransport/defaultClient`` but it never follows a
+    /// redirect, so the downloader checks each hop's address before connecting.
+    public static let defaultClient: HTTPClient = {
+        var configuration = HTTPClient.Configuration(
+            redirectConfiguration: .disallow,
+            timeout: .init(connect: .seconds(15), read: .seconds(120)),
+            decompression: .disabled
+        )
+        configuration.connectionPool.retryConnectionEstablishment = false
+        return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+    }()
 
     /// Progress is reported at most once per this many bytes (and when the last byte arrives).
     static let progressStep: Int64 = 256 * 1024
@@ -89,6 +120,7 @@ public struct Downloader: Sendable {
         progress: (@Sendable (DownloadProgress) -> Void)? = nil
     ) async throws -> DownloadedFile {
         try Self.checkScheme(url)
+        _ = try await connectionTarget(for: url)  // a refused address leaves no .part behind
         let part = Self.partialFile(for: destination)
         let fileName = destination.lastPathComponent
         let file = try PartialFile(url: part)
@@ -100,7 +132,15 @@ public struct Downloader: Sendable {
             try Task.checkCancellation()
             state.requests += 1
             let offset = try file.size()
-            var request = HTTPClientRequest(url: current.absoluteString)
+            let target: (url: URL, hostHeader: String?)
+            do {
+                target = try await connectionTarget(for: current)
+            } catch let error as DownloadError {
+                if (try? file.size()) == 0 { try? file.remove() }  // refused after a redirect: nothing to resume
+                throw error
+            }
+            var request = HTTPClientRequest(url: target.url.absoluteString)
+            if let host = target.hostHeader { request.headers.add(name: "Host", value: host) }
             request.headers.add(name: "User-Agent", value: "clipkit")
             if offset > 0 {
                 request.headers.add(name: "Range", value: "bytes=\(offset)-")
@@ -139,6 +179,17 @@ public struct Downloader: Sendable {
                 case 416:
                     try file.truncate()
                     continue
+                case 301, 302, 303, 307, 308:
+                    guard let location = response.headers.first(name: "Location"),
+                        let next = URL(string: location, relativeTo: current)?.absoluteURL
+                    else { throw DownloadError.httpStatus(status, location: Self.location(current)) }
+                    try Self.checkScheme(next)
+                    state.redirects += 1
+                    guard state.redirects <= maxRedirects else {
+                        throw DownloadError.httpStatus(status, location: Self.location(current) + " (more than \(maxRedirects) redirects)")
+                    }
+                    current = next  // checked against the address policy before the next request
+                    continue
                 case 403, 404, 410:
                     guard let refreshURL, state.refreshes < maxRefreshes else {
                         if refreshURL == nil {
@@ -176,29 +227,21 @@ public struct Downloader: Sendable {
                 var size = writeFrom
                 if status != 416 {
                     let handle = try file.openForAppending()
-                    var reported = size
                     defer { try? handle.close() }
                     do {
-                        for try await chunk in response.body {
-                            size += Int64(chunk.readableBytes)
-                            if size > maximumBytes {
-                                try? file.remove()
-                                throw DownloadError.tooLarge(limit: maximumBytes, announced: nil)
-                            }
-                            do {
-                                try handle.write(contentsOf: Data(chunk.readableBytesView))
-                            } catch {
-                                throw DownloadError.fileSystem("cannot write \(part.path)")
-                            }
-                            if size - reported >= Self.progressStep || size == expectedTotal {
-                                reported = size
-                                progress?(
-                                    DownloadProgress(fileName: fileName, bytesReceived: size, totalBytes: expectedTotal)
-                                )
-                            }
-                        }
+                        let announced = expectedTotal
+                        size = try await readBody(
+                            response.body, into: handle, startingAt: size, partPath: part.path,
+                            progress: { bytes in progress?(DownloadProgress(fileName: fileName, bytesReceived: bytes, totalBytes: announced)) },
+                            reportEvery: Self.progressStep, total: expectedTotal)
                     } catch let error as DownloadError {
+                        if error.kind == .tooLarge { try? file.remove() }
                         throw error
+                    } catch let stall as BodyStall {
+                        state.lastError = stall.description
+                        logger?.notice("download stalled; will resume", metadata: ["file": "\(fileName)", "bytes": "\(stall.received)"])
+                        try await backoffOrFail(&state, received: (try? file.size()) ?? size, expected: expectedTotal)
+                        continue
                     } catch let error as CancellationError {
                         throw error
                     } catch {
@@ -207,7 +250,7 @@ public struct Downloader: Sendable {
                         logger?.notice(
                             "download interrupted; will resume",
                             metadata: ["file": "\(fileName)", "bytes": "\(size)", "error": "\(state.lastError)"])
-                        try await backoffOrFail(&state, received: size, expected: expectedTotal)
+                        try await backoffOrFail(&state, received: (try? file.size()) ?? size, expected: expectedTotal)
                         continue
                     }
                 }
@@ -291,6 +334,7 @@ public struct Downloader: Sendable {
         var requests = 0
         var failures = 0
         var refreshes = 0
+        var redirects = 0
         var resumed = false
         var lastError = ""
     }
@@ -302,6 +346,70 @@ public struct Downloader: Sendable {
                 received: received, expected: expected, attempts: state.requests, lastError: state.lastError)
         }
         try await clock.sleep(retryPolicy.delay(forRetry: state.failures - 1))
+    }
+
+    /// Where to send the request for `url`: its host's addresses must all be allowed by ``addressPolicy``.
+    /// A plain-http request goes to the checked address itself (with the name in `Host`), so a second DNS
+    /// answer cannot move it; https keeps the name for its certificate, and its addresses are checked.
+    func connectionTarget(for url: URL) async throws -> (url: URL, hostHeader: String?) {
+        guard let host = url.host else { throw DownloadError.unsupportedScheme(url.absoluteString) }
+        let policy = addressPolicy
+        let addresses = try AddressPolicy.resolve(host)
+        if let refused = addresses.first(where: { !policy.allows($0) }) {
+            throw DownloadError.forbiddenAddress(
+                location: Self.location(url), address: refused.description,
+                kind: AddressPolicy.classify(refused).rawValue)
+        }
+        guard url.scheme?.lowercased() == "http", AddressPolicy.IPAddress(host) == nil,
+            let address = addresses.first,
+            var components = URLComponents(url: url, resolvingAgainstBaseURL: false)
+        else { return (url, nil) }
+        components.host = address.bytes.count == 16 ? "[\(address)]" : address.description
+        guard let pinned = components.url else { return (url, nil) }
+        return (pinned, url.port.map { "\(host):\($0)" } ?? host)
+    }
+
+    /// Appends `body` to `handle`, giving up with ``BodyStall`` when no byte arrives for ``idleTimeout``.
+    /// - Returns: the file's size once the body ended.
+    private func readBody(
+        _ body: HTTPClientResponse.Body, into handle: FileHandle, startingAt start: Int64, partPath: String,
+        progress: @escaping @Sendable (Int64) -> Void, reportEvery step: Int64, total: Int64?
+    ) async throws -> Int64 {
+        let activity = Activity()
+        let idle = idleTimeout
+        let limit = maximumBytes
+        let received = LockedCount(start)
+        return try await withThrowingTaskGroup(of: Int64.self) { group in
+            group.addTask {
+                var size = start
+                var reported = start
+                for try await chunk in body {
+                    activity.touch()
+                    size += Int64(chunk.readableBytes)
+                    received.set(size)
+                    if size > limit { throw DownloadError.tooLarge(limit: limit, announced: nil) }
+                    do {
+                        try handle.write(contentsOf: Data(chunk.readableBytesView))
+                    } catch {
+                        throw DownloadError.fileSystem("cannot write \(partPath)")
+                    }
+                    if size - reported >= step || size == total {
+                        reported = size
+                        progress(size)
+                    }
+                }
+                return size
+            }
+            group.addTask {
+                while true {
+                    let remaining = activity.remaining(of: idle)
+                    if remaining <= .zero { throw BodyStall(idle: idle, received: received.value) }
+                    try await Task.sleep(for: remaining)
+                }
+            }
+            defer { group.cancelAll() }
+            return try await group.next()!
+        }
     }
 
     /// The total of `Content-Range: bytes */TOTAL`, sent with 416.
@@ -346,4 +454,32 @@ struct ContentRange: Equatable {
         self.end = end
         self.total = parts[1] == "*" ? nil : Int64(parts[1])
     }
+}
+
+/// No byte of a body arrived for the idle timeout.
+struct BodyStall: Error, CustomStringConvertible {
+    var idle: Duration
+    var received: Int64
+    var description: String { "no data for \(idle.components.seconds) s at \(received) bytes" }
+}
+
+/// When a body last delivered bytes.
+private final class Activity: @unchecked Sendable {
+    private let lock = NSLock()
+    private var last = ContinuousClock.now
+
+    func touch() { lock.withLock { last = .now } }
+
+    /// How much of `idle` is left since the last bytes.
+    func remaining(of idle: Duration) -> Duration { lock.withLock { idle - (ContinuousClock.now - last) } }
+}
+
+/// A byte count shared between the body reader and the watchdog.
+private final class LockedCount: @unchecked Sendable {
+    private let lock = NSLock()
+    private var count: Int64
+
+    init(_ count: Int64) { self.count = count }
+    func set(_ value: Int64) { lock.withLock { count = value } }
+    var value: Int64 { lock.withLock { count } }
 }

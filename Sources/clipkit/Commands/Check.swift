@@ -70,6 +70,14 @@ struct Check: AsyncParsableCommand {
             resolution: expectResolution.flatMap { ResolutionExpectation(parsing: $0) }, fps: expectFPS)
         let planner = ExpectationPlanner(library: library, preset: chosen, overrides: overrides)
 
+        if let junit {
+            do {
+                try OutputLocation.check(file: junit, inputs: paths)
+            } catch {
+                Output.error(error.description)
+                throw ExitCode.failure
+            }
+        }
         let clips = try collectClips()
         let plans = clips.map { planner.plan(for: $0) }
         for plan in plans { plan.warnings.forEach(Output.warning) }

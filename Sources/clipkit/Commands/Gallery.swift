@@ -58,6 +58,7 @@ struct Gallery: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingErrors {
+            try OutputLocation.check(directory: output)
             var logger = Logger(label: "clipkit.gallery") { StreamLogHandler.standardError(label: $0) }
             logger.logLevel = verbose ? .debug : .warning
             var assets = GalleryAssetSettings()

@@ -1,5 +1,6 @@
 import ArgumentParser
 import ClipMedia
+import ClipPipeline
 import Foundation
 
 struct Join: AsyncParsableCommand {
@@ -47,6 +48,7 @@ struct Join: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingErrors {
+            try OutputLocation.check(file: output, inputs: inputs)
             let options = JoinOptions(seam: seam, scale: scale, colorMatch: colorMatch, preset: preset, crf: crf)
             let result = try ClipJoiner.join(inputs: inputs, output: output, options: options)
             let report =

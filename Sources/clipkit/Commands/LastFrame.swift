@@ -1,5 +1,6 @@
 import ArgumentParser
 import ClipMedia
+import ClipPipeline
 import Foundation
 
 struct LastFrame: AsyncParsableCommand {
@@ -33,6 +34,7 @@ struct LastFrame: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingErrors {
+            try OutputLocation.check(file: output, inputs: [file])
             let imageFormat = format ?? ImageFormat(pathExtension: (output as NSString).pathExtension) ?? .png
             let frame = try LastFrameExtractor.extract(path: file, width: width)
             for warning in frame.warnings { Output.warning("\(file): \(warning)") }

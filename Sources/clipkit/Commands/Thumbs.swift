@@ -1,5 +1,6 @@
 import ArgumentParser
 import ClipMedia
+import ClipPipeline
 import Foundation
 
 struct Thumbs: AsyncParsableCommand {
@@ -59,6 +60,7 @@ struct Thumbs: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingErrors {
+            try OutputLocation.check(directory: output)
             let thumbnails = try ThumbnailExtractor.write(
                 path: file, to: output, times: times!, width: width, format: format, quality: quality, fast: fast)
             if json {

@@ -22,7 +22,26 @@ enum CLI {
         return URL(fileURLWithPath: ".build/debug/clipkit")
     }
 
-    static func run(_ arguments: [String], environment: [String: String] = [:], timeout: TimeInterval = 120) throws -> Result {
+    /// Runs `clipkit arguments` to its end, one CLI process at a time (see ``HeavyWork``).
+    /// - Parameter timeout: seconds after the process starts; derived from the command and the machine's
+    ///   load when not given (``HeavyWork/timeout(for:)``).
+    static func run(_ arguments: [String], environment: [String: String] = [:], timeout: TimeInterval? = nil) throws -> Result {
+        try HeavyWork.exclusively {
+            try runNow(arguments, environment: environment, timeout: timeout ?? HeavyWork.timeout(for: arguments))
+        }
+    }
+
+    /// ``run(_:environment:timeout:)`` for async tests: waits on its own thread, so a test that serves the
+    /// CLI from this process (the sandbox) does not hold one of the few cooperative threads its server needs.
+    static func running(_ arguments: [String], environment: [String: String] = [:], timeout: TimeInterval? = nil) async throws -> Result {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread.detachNewThread {
+                continuation.resume(with: Swift.Result { try run(arguments, environment: environment, timeout: timeout) })
+            }
+        }
+    }
+
+    private static func runNow(_ arguments: [String], environment: [String: String], timeout: TimeInterval) throws -> Result {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
@@ -49,7 +68,8 @@ enum CLI {
         while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
         if process.isRunning {
             process.terminate()
-            throw CLIError.timedOut(arguments)
+            process.waitUntilExit()
+            throw CLIError.timedOut(arguments, seconds: timeout)
         }
         process.waitUntilExit()
         try? out.close()
@@ -60,5 +80,5 @@ enum CLI {
             stderr: (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? "")
     }
 
-    enum CLIError: Error { case timedOut([String]) }
+    enum CLIError: Error { case timedOut([String], seconds: TimeInterval) }
 }
