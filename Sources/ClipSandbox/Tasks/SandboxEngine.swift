@@ -199,7 +199,7 @@ final class SandboxEngine: Sendable {
             configuration.renderScale == 1 ? nominal : OutputSizeTable.scaled(nominal, by: configuration.renderScale)
         let plan = ClipRenderer.Plan(
             width: size.width, height: size.height, frameCount: GenerationSpec.frameCount(seconds: seconds),
-            start: start, end: end, seed: SplitMix64.seed(task.spec.prompt)
+            start: start, end: end, seed: SplitMix64.seed(task.spec.prompt), drift: configuration.drift
         )
         let clip = RenderedClip(
             video: "\(task.id).mp4", watermarkedVideo: "\(task.id)_watermarked.mp4",
