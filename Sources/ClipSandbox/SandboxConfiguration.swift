@@ -31,9 +31,12 @@ public struct SandboxConfiguration: Sendable {
     /// How much each generation from a start image darkens and flattens, as generators do (on by default,
     /// 2.5 % per generation; ``GenerationDrift/none`` disables it).
     public var drift: GenerationDrift
-    /// Seconds the answer to a create call waits after the task was created (the task exists and runs
-    /// meanwhile), so a test can kill a client while its create is in flight.
+    /// Seconds a create's answer is held back, after the task was created, when a `delay-create-answer`
+    /// fault fires (the task exists and runs meanwhile), so a test can kill a client while its create is in
+    /// flight.
     public var createAnswerDelay: Double
+    /// The answer family of KKIAI's routes (the web app's generation object by default).
+    public var kkiaiAnswers: KKIAIAnswerFamily
 
     public init(
         host: String = "127.0.0.1",
@@ -48,7 +51,8 @@ public struct SandboxConfiguration: Sendable {
         webhookRetryDelay: Double = 0.1,
         retryAfterSeconds: Int = 1,
         drift: GenerationDrift = .default,
-        createAnswerDelay: Double = 0
+        createAnswerDelay: Double = 30,
+        kkiaiAnswers: KKIAIAnswerFamily = .generation
     ) {
         self.host = host
         self.port = port
@@ -63,6 +67,7 @@ public struct SandboxConfiguration: Sendable {
         self.retryAfterSeconds = retryAfterSeconds
         self.drift = drift
         self.createAnswerDelay = createAnswerDelay
+        self.kkiaiAnswers = kkiaiAnswers
     }
 
     /// The configuration tests use: no delays, quarter-size clips.
