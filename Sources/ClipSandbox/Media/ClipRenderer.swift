@@ -33,6 +33,8 @@ struct ClipRenderer: Sendable {
 
     /// Where the end image's motion begins (it zooms out from here onto the end image).
     static let maximumZoom = 1.12
+    /// Steps in which a generation's drift is reached (the last frame has all of it).
+    static let driftSteps = 12
     /// The camera's largest zoom on the start image, reached mid-clip; it is back at 1 on the last frame.
     static let cameraZoom = 0.06
 
@@ -52,6 +54,10 @@ struct ClipRenderer: Sendable {
             plan.start == nil ? [] : EnteringShape.make(width: plan.width, height: plan.height, random: &random)
         let drift = plan.start == nil ? GenerationDrift.none : plan.drift
         let pivot = drift.isNone ? 0 : GenerationDrift.meanLuma(of: startSource)
+        // The drift moves in `driftSteps` even steps (a fraction of a luma level each), so the per-pixel
+        // pass runs once per step on the source instead of once per frame.
+        var driftLevel = 0
+        var driftedSource = startSource
 
         let writer = try ClipWriter(
             path: path,
@@ -67,10 +73,15 @@ struct ClipRenderer: Sendable {
             var frame: RGBImage
             if amount < 1 {
                 let camera = sin(Double.pi * t)
+                let level = drift.isNone ? 0 : Int((t * Double(Self.driftSteps)).rounded(.down))
+                if level != driftLevel {
+                    driftLevel = level
+                    driftedSource = startSource
+                    drift.apply(to: &driftedSource, progress: Double(level) / Double(Self.driftSteps), pivot: pivot)
+                }
                 frame = try Self.view(
-                    of: startSource, width: plan.width, height: plan.height, zoom: 1 + Self.cameraZoom * camera,
+                    of: driftedSource, width: plan.width, height: plan.height, zoom: 1 + Self.cameraZoom * camera,
                     drift: camera)
-                drift.apply(to: &frame, progress: t, pivot: pivot)
                 for shape in shapes { shape.draw(on: &frame, frame: index) }
                 for shape in entering { shape.draw(on: &frame, frame: index, frameCount: plan.frameCount) }
                 if amount > 0, let end = plan.end {
