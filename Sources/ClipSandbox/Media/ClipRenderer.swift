@@ -34,7 +34,7 @@ struct ClipRenderer: Sendable {
     /// Where the end image's motion begins (it zooms out from here onto the end image).
     static let maximumZoom = 1.12
     /// Steps in which a generation's drift is reached (the last frame has all of it).
-    static let driftSteps = 12
+    static let driftSteps = 8
     /// The camera's largest zoom on the start image, reached mid-clip; it is back at 1 on the last frame.
     static let cameraZoom = 0.06
 
