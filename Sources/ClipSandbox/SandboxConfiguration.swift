@@ -28,6 +28,15 @@ public struct SandboxConfiguration: Sendable {
     public var webhookRetryDelay: Double
     /// The `Retry-After` seconds of an injected 429.
     public var retryAfterSeconds: Int
+    /// How much each generation from a start image darkens and flattens, as generators do (on by default,
+    /// 2.5 % per generation; ``GenerationDrift/none`` disables it).
+    public var drift: GenerationDrift
+    /// Seconds a create's answer is held back, after the task was created, when a `delay-create-answer`
+    /// fault fires (the task exists and runs meanwhile), so a test can kill a client while its create is in
+    /// flight.
+    public var createAnswerDelay: Double
+    /// The answer family of KKIAI's routes (the web app's generation object by default).
+    public var kkiaiAnswers: KKIAIAnswerFamily
 
     public init(
         host: String = "127.0.0.1",
@@ -40,7 +49,10 @@ public struct SandboxConfiguration: Sendable {
         storageDirectory: URL? = nil,
         webhookRetries: Int = 3,
         webhookRetryDelay: Double = 0.1,
-        retryAfterSeconds: Int = 1
+        retryAfterSeconds: Int = 1,
+        drift: GenerationDrift = .default,
+        createAnswerDelay: Double = 30,
+        kkiaiAnswers: KKIAIAnswerFamily = .generation
     ) {
         self.host = host
         self.port = port
@@ -53,13 +65,17 @@ public struct SandboxConfiguration: Sendable {
         self.webhookRetries = webhookRetries
         self.webhookRetryDelay = webhookRetryDelay
         self.retryAfterSeconds = retryAfterSeconds
+        self.drift = drift
+        self.createAnswerDelay = createAnswerDelay
+        self.kkiaiAnswers = kkiaiAnswers
     }
 
     /// The configuration tests use: no delays, quarter-size clips.
-    public static func forTesting(renderScale: Double = 0.25, faults: SandboxFaults = SandboxFaults())
-        -> SandboxConfiguration
-    {
-        SandboxConfiguration(stepDelay: 0, faults: faults, renderScale: renderScale, webhookRetryDelay: 0.01)
+    public static func forTesting(
+        renderScale: Double = 0.25, faults: SandboxFaults = SandboxFaults(), drift: GenerationDrift = .default
+    ) -> SandboxConfiguration {
+        SandboxConfiguration(
+            stepDelay: 0, faults: faults, renderScale: renderScale, webhookRetryDelay: 0.01, drift: drift)
     }
 
     /// Checks every value, naming the first one out of range.
@@ -77,5 +93,12 @@ public struct SandboxConfiguration: Sendable {
         guard !apiKey.isEmpty else { throw SandboxError.invalidConfiguration("the API key must not be empty") }
         guard linkLifetime > 0 else { throw SandboxError.invalidConfiguration("link lifetime must be > 0 seconds") }
         guard webhookRetries >= 0 else { throw SandboxError.invalidConfiguration("webhook retries must be ≥ 0") }
+        guard drift.isValid else {
+            throw SandboxError.invalidConfiguration(
+                "drift \(drift.luma)/\(drift.contrast)/\(drift.saturation) must be in 0..<1 per generation")
+        }
+        guard createAnswerDelay >= 0, createAnswerDelay.isFinite else {
+            throw SandboxError.invalidConfiguration("create answer delay \(createAnswerDelay) must be ≥ 0 seconds")
+        }
     }
 }

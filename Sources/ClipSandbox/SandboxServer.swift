@@ -43,6 +43,7 @@ public final class SandboxServer: Sendable {
         try configuration.validate()
         let engine = try SandboxEngine(configuration: configuration, logger: logger)
         let router = Router(context: BasicRequestContext.self)
+        router.add(middleware: CreateCallRecorder(store: engine.store))  // before the routes it records
         PiAPIWire.register(on: router, engine: engine)
         KKIAIWire.register(on: router, engine: engine)
         PixwithWire.register(on: router, engine: engine)
@@ -112,6 +113,12 @@ public final class SandboxServer: Sendable {
     /// Every task, and the create calls counted per provider (as `GET /_sandbox/tasks` answers).
     public func inspect() async -> SandboxInspection {
         await engine.store.inspection()
+    }
+
+    /// Every create (and extend) call received, in arrival order, with its body as received; optionally
+    /// only those of `provider` (as `GET /_sandbox/creates` answers).
+    public func creates(of provider: SandboxProvider? = nil) async -> [SandboxCreateCall] {
+        await engine.store.createCalls(of: provider)
     }
 
     /// Adds faults to the live counters (as `POST /_sandbox/faults` does).

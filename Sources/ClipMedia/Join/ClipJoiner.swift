@@ -13,8 +13,11 @@ import Foundation
 ///   `avc1` track (see ``AVCConfiguration``).
 /// - `crossfade` re-encodes everything, blending across each seam.
 ///
-/// The first clip's frame rate, size, pixel aspect, rotation and colour tags define the output. Input
-/// audio is not carried over. The file is written under a temporary name and renamed when complete.
+/// The first clip's frame rate, size, pixel aspect, rotation and colour tags define the output. Audio is
+/// carried (``JoinAudioTrack``): each clip's sound is cut at the same seams as its pictures (`drop` drops
+/// the dropped frame's duration of sound too, `crossfade` crossfades it), a clip without audio gives
+/// silence, and the whole track is one AAC stream as long as the video. The file is written under a
+/// temporary name and renamed when complete.
 public enum ClipJoiner {
     /// Joins `inputs` in order into `output`.
     /// - Throws: ``JoinError`` when the clips cannot be joined (naming the clip and what differs),
@@ -63,9 +66,10 @@ final class JoinSession {
 
         let writer = JoinedStreamWriter(frameRate: frameRate)
         let parameters = try fill(writer, overlap: overlap)
+        let audio = try audioTrack(overlap: overlap)
         let temporary = AtomicFile.temporaryPath(for: output)
         do {
-            try writer.write(to: temporary, parameters: parameters, rotation: first.track.rotation)
+            try writer.write(to: temporary, parameters: parameters, rotation: first.track.rotation, audio: audio)
             try AtomicFile.commit(temporary, to: output)
         } catch {
             try? FileManager.default.removeItem(atPath: temporary)
@@ -79,7 +83,22 @@ final class JoinSession {
             output: output, frameCount: frameCount, frameRate: Ratio(Int(frameRate.num), Int(frameRate.den)),
             durationSeconds: Double(frameCount) / av_q2d(frameRate), seam: options.seam.description,
             colorMatch: options.colorMatch, width: first.width, height: first.height, segments: segments,
-            seamFrames: segments.dropFirst().map(\.firstFrame), audio: "not carried (video only)")
+            seamFrames: segments.dropFirst().map(\.firstFrame), audio: audio?.summary ?? "none (no clip has audio)")
+    }
+
+    /// The output's audio, placed where each clip's pictures went (nil when no clip has audio).
+    private func audioTrack(overlap: Int) throws -> JoinAudioTrack? {
+        let decoded = try paths.map { try DecodedAudio.read(path: $0) }
+        guard decoded.contains(where: { $0 != nil }) else { return nil }
+        let placements = inputs.indices.map { k in
+            let skip = k > 0 && options.seam == .drop ? 1 : 0
+            return JoinAudioTrack.Placement(
+                outputFrame: segments[k].firstFrame, skippedFrames: skip, frameCount: inputs[k].frameCount - skip,
+                fadeInFrames: k > 0 ? overlap : 0, fadeOutFrames: k < inputs.count - 1 ? overlap : 0)
+        }
+        return try JoinAudioTrack(
+            audio: decoded, placements: placements, totalFrames: segments.reduce(0) { $0 + $1.frameCount },
+            frameRate: frameRate, path: output)
     }
 
     // MARK: Checks

@@ -23,7 +23,8 @@ public struct JoinResult: Sendable, Codable, Hashable {
     public var segments: [Segment]
     /// Output index of the first frame after each seam (one per clip after the first).
     public var seamFrames: [Int]
-    /// Input audio is not carried over: the output has one video track.
+    /// The output's audio: codec, rate and channels and where each clip's sound came from, or "none" when no
+    /// clip has audio (the output is then video only).
     public var audio: String
 
     public var copiedFrames: Int { segments.reduce(0) { $0 + $1.copiedFrames } }

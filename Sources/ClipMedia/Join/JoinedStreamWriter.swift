@@ -30,8 +30,9 @@ final class JoinedStreamWriter {
         case encoder(JoinEncoder)
     }
 
-    /// Writes the collected packets to `path` (a temporary name; the caller renames it).
-    func write(to path: String, parameters: Parameters, rotation: Int) throws {
+    /// Writes the collected packets to `path` (a temporary name; the caller renames it), with `audio`'s
+    /// packets interleaved by time.
+    func write(to path: String, parameters: Parameters, rotation: Int, audio: JoinAudioTrack? = nil) throws {
         let displays = packets.map(\.display).sorted()
         guard displays.elementsEqual(0..<packets.count) else {
             throw MediaError(.ffmpeg, path: path, "internal error: the joined frames do not form one sequence")
@@ -58,8 +59,23 @@ final class JoinedStreamWriter {
         if rotation % 360 != 0 {
             try check(cffmpeg_stream_set_rotation(stream, Double(rotation)), "av_stream_new_side_data")
         }
+        let audioStream = try audio.map { try muxer.addStream(from: $0.encoder) }
         try muxer.writeHeader(movflags: "+faststart")
+        var audioPackets = audio?.packets[...] ?? []
+        let audioTimeBase = AVRational(num: 1, den: Int32(audio?.sampleRate ?? 1))
+        /// Writes the audio packets that start before `seconds`.
+        func writeAudio(before seconds: Double) throws {
+            guard let audioStream else { return }
+            while let next = audioPackets.first, Double(next.pointer.pointee.dts) * av_q2d(audioTimeBase) < seconds {
+                audioPackets.removeFirst()
+                next.pointer.pointee.stream_index = audioStream.pointee.index
+                next.pointer.pointee.pos = -1
+                av_packet_rescale_ts(next.pointer, audioTimeBase, audioStream.pointee.time_base)
+                try muxer.write(next)
+            }
+        }
         for (j, entry) in packets.enumerated() {
+            try writeAudio(before: Double(j - delay + 1) * av_q2d(timeBase))
             let p = entry.packet.pointer
             p.pointee.pts = Int64(entry.display)
             p.pointee.dts = Int64(j - delay)
@@ -70,6 +86,7 @@ final class JoinedStreamWriter {
             av_packet_rescale_ts(p, timeBase, stream.pointee.time_base)
             try muxer.write(entry.packet)
         }
+        try writeAudio(before: .infinity)
         packets.removeAll()
         try muxer.finish()
     }

@@ -12,6 +12,12 @@ public enum SandboxFault: String, Sendable, Codable, CaseIterable, Hashable {
     case expireLink = "expire-link"
     /// The next task renders a 3 s clip whatever duration was asked.
     case wrongDuration = "wrong-duration"
+    /// The next create call is accepted (the task exists and runs) but its answer is held back for
+    /// ``SandboxConfiguration/createAnswerDelay`` seconds: a client killed meanwhile never learns the task id.
+    case delayCreateAnswer = "delay-create-answer"
+    /// The next PiAPI create answers PiAPI's envelope with a non-200 `code` and an "insufficient credits"
+    /// message (HTTP 200, as PiAPI's envelope errors may come); no task is created.
+    case insufficientCredits = "insufficient-credits"
 }
 
 /// How many more times each fault fires: `rate-limit-create:1,fail-task:2`.

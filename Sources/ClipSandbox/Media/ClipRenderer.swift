@@ -2,12 +2,16 @@ import ClipMedia
 import Foundation
 
 /// Renders a sandbox clip: frame 0 is the start image scaled to cover the frame (or a synthetic scene seeded
-/// by the prompt), then a slow zoom and drift, crossfading into the end image when one is given so the last
-/// frame lands on it. A small marker moves from frame 1 on, so no two consecutive frames are equal even
-/// when the zoom moves less than a pixel.
+/// by the prompt), then a gentle camera move that returns to where it began, crossfading into the end image
+/// when one is given so the last frame lands on it.
 ///
-/// Pixel work goes through ClipMedia (`resized` is libswscale, `blended` is ClipMedia's); the only Swift
-/// loops fill small rectangles a row at a time.
+/// A continuation (a clip from a start image) keeps moving however long the chain: three new shapes enter
+/// from the edges after frame 0 and cross the frame, leaving by the last frame, so motion never depends on
+/// earlier content staying in view. It also drifts like a generator (``GenerationDrift``): darker and flatter
+/// by the last frame. A small marker moves from frame 1 on, so no two consecutive frames are equal.
+///
+/// Pixel work goes through ClipMedia (`resized` is libswscale, `blended` is ClipMedia's); the Swift loops
+/// fill small rectangles a row at a time and apply the drift in one pass per frame.
 struct ClipRenderer: Sendable {
     struct Plan: Sendable {
         var width: Int
@@ -17,6 +21,8 @@ struct ClipRenderer: Sendable {
         var end: RGBImage?
         /// Seeds the synthetic scene (colours, shapes), derived from the prompt.
         var seed: UInt64
+        /// How much a clip from a start image darkens and flattens by its last frame.
+        var drift: GenerationDrift = .none
     }
 
     struct Output: Sendable {
@@ -25,8 +31,12 @@ struct ClipRenderer: Sendable {
         var thumbnail: RGBImage
     }
 
-    /// The zoom reached at the end of the start image's motion (and where the end image's motion begins).
+    /// Where the end image's motion begins (it zooms out from here onto the end image).
     static let maximumZoom = 1.12
+    /// Steps in which a generation's drift is reached (the last frame has all of it).
+    static let driftSteps = 8
+    /// The camera's largest zoom on the start image, reached mid-clip; it is back at 1 on the last frame.
+    static let cameraZoom = 0.06
 
     /// Encodes the clip to `path` (H.264, 24 fps) and returns the frames the sandbox also serves as JPEGs.
     /// - Throws: ClipMedia's errors from scaling or encoding.
@@ -40,6 +50,14 @@ struct ClipRenderer: Sendable {
             ? SyntheticScene.shapes(
                 width: plan.width, height: plan.height, frameCount: plan.frameCount, random: &random) : []
         let markerColor = SyntheticScene.markerColor(random: &random)
+        let entering =
+            plan.start == nil ? [] : EnteringShape.make(width: plan.width, height: plan.height, random: &random)
+        let drift = plan.start == nil ? GenerationDrift.none : plan.drift
+        let pivot = drift.isNone ? 0 : GenerationDrift.meanLuma(of: startSource)
+        // The drift moves in `driftSteps` even steps (a fraction of a luma level each), so the per-pixel
+        // pass runs once per step on the source instead of once per frame.
+        var driftLevel = 0
+        var driftedSource = startSource
 
         let writer = try ClipWriter(
             path: path,
@@ -54,10 +72,18 @@ struct ClipRenderer: Sendable {
             let amount = plan.end == nil ? 0 : Self.crossfade(t)
             var frame: RGBImage
             if amount < 1 {
+                let camera = sin(Double.pi * t)
+                let level = drift.isNone ? 0 : Int((t * Double(Self.driftSteps)).rounded(.down))
+                if level != driftLevel {
+                    driftLevel = level
+                    driftedSource = startSource
+                    drift.apply(to: &driftedSource, progress: Double(level) / Double(Self.driftSteps), pivot: pivot)
+                }
                 frame = try Self.view(
-                    of: startSource, width: plan.width, height: plan.height, zoom: 1 + (Self.maximumZoom - 1) * t,
-                    drift: t)
+                    of: driftedSource, width: plan.width, height: plan.height, zoom: 1 + Self.cameraZoom * camera,
+                    drift: camera)
                 for shape in shapes { shape.draw(on: &frame, frame: index) }
+                for shape in entering { shape.draw(on: &frame, frame: index, frameCount: plan.frameCount) }
                 if amount > 0, let end = plan.end {
                     let endFrame = try Self.view(
                         of: end, width: plan.width, height: plan.height,
@@ -110,6 +136,11 @@ struct ClipRenderer: Sendable {
         let crop = PixelRect(
             x: min(max(0, x), source.width - cropWidth), y: min(max(0, y), source.height - cropHeight),
             width: cropWidth, height: cropHeight)
+        if crop.x == 0, crop.y == 0, crop.width == width, crop.height == height, source.width == width,
+            source.height == height
+        {
+            return source  // the whole picture at its own size: no resampling, so a chain does not soften
+        }
         return try source.resized(width: width, height: height, crop: crop)
     }
 

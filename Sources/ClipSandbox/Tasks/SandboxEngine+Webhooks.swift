@@ -18,7 +18,7 @@ extension SandboxEngine {
             await webhooks.deliver(LumaWire.generation(task, links: links), to: url)
         case .kkiai:
             guard task.state.isTerminal else { return }
-            await webhooks.deliver(KKIAIWire.generation(task, links: links), to: url)
+            await webhooks.deliver(KKIAIWire.answer(task, links: links, family: configuration.kkiaiAnswers), to: url)
         case .pixwith:
             return  // no documented webhook
         }

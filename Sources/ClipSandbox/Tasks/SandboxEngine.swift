@@ -53,15 +53,22 @@ final class SandboxEngine: Sendable {
 
     // MARK: Lifecycle
 
-    /// Stores `task` and starts its life in the background.
+    /// Stores `task` and starts its life in the background; notes its id on the create call being answered.
+    /// Returns once the answer may be sent: at once, or after ``SandboxConfiguration/createAnswerDelay``
+    /// seconds when a `delay-create-answer` fault fires (the task lives on meanwhile).
     func accept(_ task: SandboxTask) async {
         await store.insert(task)
+        if let call = CreateCallContext.current { await store.noteTask(task.id, onCall: call) }
         logger.info("task created", metadata: ["provider": "\(task.provider.rawValue)", "task": "\(task.id)"])
         let lifecycle = Task {
             await self.live(task.id)
             await self.store.lifecycleEnded(task.id)
         }
         await store.register(task.id, lifecycle: lifecycle)
+        if await faults.consume(.delayCreateAnswer) {
+            logger.info("holding the create answer", metadata: ["task": "\(task.id)", "seconds": "\(configuration.createAnswerDelay)"])
+            try? await Task.sleep(for: .seconds(configuration.createAnswerDelay))
+        }
     }
 
     /// Stops every task in progress, and removes the storage directory when the sandbox made it.
@@ -199,7 +206,7 @@ final class SandboxEngine: Sendable {
             configuration.renderScale == 1 ? nominal : OutputSizeTable.scaled(nominal, by: configuration.renderScale)
         let plan = ClipRenderer.Plan(
             width: size.width, height: size.height, frameCount: GenerationSpec.frameCount(seconds: seconds),
-            start: start, end: end, seed: SplitMix64.seed(task.spec.prompt)
+            start: start, end: end, seed: SplitMix64.seed(task.spec.prompt), drift: configuration.drift
         )
         let clip = RenderedClip(
             video: "\(task.id).mp4", watermarkedVideo: "\(task.id)_watermarked.mp4",

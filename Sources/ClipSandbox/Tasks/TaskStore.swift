@@ -6,6 +6,32 @@ actor TaskStore {
     private var order: [String] = []
     private var createCalls: [SandboxProvider: Int] = [:]
     private var lifecycles: [String: Task<Void, Never>] = [:]
+    private var creates: [SandboxCreateCall] = []
+
+    /// Records a create call as received; returns its sequence number.
+    func beginCreate(_ provider: SandboxProvider, path: String, body: String) -> Int {
+        let sequence = creates.count + 1
+        creates.append(
+            SandboxCreateCall(sequence: sequence, provider: provider, path: path, receivedAt: Date(), body: body))
+        return sequence
+    }
+
+    /// Notes the task that create call `sequence` made.
+    func noteTask(_ id: String, onCall sequence: Int) {
+        guard creates.indices.contains(sequence - 1) else { return }
+        creates[sequence - 1].taskID = id
+    }
+
+    /// Notes the status create call `sequence` was answered with.
+    func finishCreate(_ sequence: Int, status: Int?) {
+        guard creates.indices.contains(sequence - 1) else { return }
+        creates[sequence - 1].status = status
+    }
+
+    /// Every create call so far, in arrival order, optionally of one provider.
+    func createCalls(of provider: SandboxProvider? = nil) -> [SandboxCreateCall] {
+        creates.filter { provider == nil || $0.provider == provider }
+    }
 
     /// Counts one create (or extend) call, whatever its outcome.
     func countCreateCall(_ provider: SandboxProvider) {
@@ -21,6 +47,11 @@ actor TaskStore {
     func task(_ id: String, provider: SandboxProvider? = nil) -> SandboxTask? {
         guard let task = tasks[id], provider == nil || task.provider == provider else { return nil }
         return task
+    }
+
+    /// Every task of `provider`, in creation order.
+    func tasks(of provider: SandboxProvider) -> [SandboxTask] {
+        order.compactMap { tasks[$0] }.filter { $0.provider == provider }
     }
 
     /// Applies `change` to task `id` and returns the result, or nil for an unknown id.

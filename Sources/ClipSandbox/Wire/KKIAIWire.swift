@@ -13,6 +13,8 @@ enum KKIAIWire {
     static let durations = ["5s", "10s"]
     static let resolutions = ["720p", "1080p"]
     static let models = ["ray-v1", "ray-v2"]
+    /// The web app's shapes, the ones KKIAI (a web-app reseller) takes in `aspect_ratio`.
+    static let aspectRatios = ["16:9", "9:16", "1:1", "4:3", "3:4"]
 
     static func register(on router: Router<BasicRequestContext>, engine: SandboxEngine) {
         router.post("/luma/generations") { request, _ in
@@ -22,7 +24,7 @@ enum KKIAIWire {
                 try await rateLimit(engine)
                 let task = try makeTask(try await WireSupport.jsonObject(request))
                 await engine.accept(task)
-                return WireSupport.json(generation(task, links: nil))
+                return WireSupport.json(answer(task, links: nil, family: engine.configuration.kkiaiAnswers))
             }
         }
         router.get("/luma/generations/:id") { request, context in
@@ -30,7 +32,7 @@ enum KKIAIWire {
                 try authorize(request, engine)
                 let task = try await find(context, engine)
                 let links = if let clip = task.clip { await engine.links(for: clip) } else { ClipLinks?.none }
-                return WireSupport.json(generation(task, links: links))
+                return WireSupport.json(answer(task, links: links, family: engine.configuration.kkiaiAnswers))
             }
         }
         router.post("/luma/generations/:id/extend") { request, context in
@@ -45,7 +47,7 @@ enum KKIAIWire {
                 }
                 let task = try makeExtension(of: source, body: try await WireSupport.jsonObject(request))
                 await engine.accept(task)
-                return WireSupport.json(generation(task, links: nil))
+                return WireSupport.json(answer(task, links: nil, family: engine.configuration.kkiaiAnswers))
             }
         }
     }
@@ -86,7 +88,7 @@ enum KKIAIWire {
         let model = try WireSupport.oneOf(
             try WireSupport.string(body, "model_name") ?? "ray-v2", models, field: "model_name")
         let aspectRatio = try WireSupport.oneOf(
-            try WireSupport.string(body, "aspect_ratio") ?? "16:9", PiAPIWire.aspectRatios, field: "aspect_ratio")
+            try WireSupport.string(body, "aspect_ratio") ?? "16:9", aspectRatios, field: "aspect_ratio")
         let duration = try parseDuration(body)
         let spec = GenerationSpec(
             prompt: prompt, model: model, durationSeconds: duration, aspectRatio: aspectRatio, resolution: resolution,
@@ -133,6 +135,53 @@ enum KKIAIWire {
         case .succeeded: return "completed"
         case .failed, .cancelled: return "failed"
         }
+    }
+
+    /// The answer to create, GET and the notify hook in the configured family.
+    static func answer(_ task: SandboxTask, links: ClipLinks?, family: KKIAIAnswerFamily) -> JSONValue {
+        switch family {
+        case .generation:
+            return generation(task, links: links)
+        case .taskStatus:
+            return envelope(task, links: links)
+        case .merged:
+            guard case .object(var object) = generation(task, links: links),
+                case .object(let extra) = envelope(task, links: links)
+            else { return generation(task, links: links) }
+            for key in extra.keys { object[key] = extra[key] }
+            return .object(object)
+        }
+    }
+
+    /// `task_status` words of the envelope family (Kling-style, as KKIAI's sibling documents use).
+    static func taskStatus(of state: SandboxTaskState) -> String {
+        switch state {
+        case .queued: return "submitted"
+        case .running: return "processing"
+        case .succeeded: return "succeed"
+        case .failed, .cancelled: return "failed"
+        }
+    }
+
+    /// The `{code, message, request_id, data}` family.
+    static func envelope(_ task: SandboxTask, links: ClipLinks?) -> JSONValue {
+        func epoch(_ date: Date?) -> JSONValue { date.map { .int(Int($0.timeIntervalSince1970)) } ?? .null }
+        var data: JSONObject = [
+            "task_id": .string(task.id),
+            "task_status": .string(taskStatus(of: task.state)),
+            "task_status_msg": .string(task.failureReason ?? ""),
+            "created_at": epoch(task.createdAt),
+            "updated_at": epoch(task.endedAt ?? task.startedAt ?? task.createdAt),
+        ]
+        if task.state == .succeeded, let clip = task.clip, let links {
+            data["task_result"] = [
+                "videos": [["id": .string(task.id), "url": .string(links.video), "duration": .double(clip.duration)]]
+            ]
+        }
+        return [
+            "code": 200, "message": "success", "request_id": .string(UUID().uuidString.lowercased()),
+            "data": .object(data),
+        ]
     }
 
     /// The generation object of create, GET and the notify hook.

@@ -28,6 +28,26 @@ enum LumaWire {
                 }
             }
         }
+        // The list (lumaai-python `generations.list(limit, offset)`): newest first, each Generation echoing
+        // its `request` as received, so a client can reconcile a create whose answer it never got.
+        router.get("/dream-machine/v1/generations") { request, _ in
+            await answer {
+                try authorize(request, engine)
+                let limit = try parameter(request, "limit", default: 100, range: 1...1000)
+                let offset = try parameter(request, "offset", default: 0, range: 0...Int.max)
+                let all = Array(await engine.store.tasks(of: .luma).reversed())
+                let page = all.dropFirst(offset).prefix(limit)
+                var generations: [JSONValue] = []
+                for task in page {
+                    let links = if let clip = task.clip { await engine.links(for: clip) } else { ClipLinks?.none }
+                    generations.append(generation(task, links: links))
+                }
+                return WireSupport.json([
+                    "generations": .array(generations), "has_more": .bool(offset + page.count < all.count),
+                    "count": .int(page.count), "limit": .int(limit), "offset": .int(offset),
+                ])
+            }
+        }
         router.get("/dream-machine/v1/generations/:id") { request, context in
             await answer {
                 try authorize(request, engine)
@@ -39,6 +59,17 @@ enum LumaWire {
                 return WireSupport.json(generation(task, links: links))
             }
         }
+    }
+
+    /// An integer query parameter within `range`, or `fallback` when absent.
+    private static func parameter(_ request: Request, _ name: String, default fallback: Int, range: ClosedRange<Int>)
+        throws -> Int
+    {
+        guard let text = request.uri.queryParameters.get(name) else { return fallback }
+        guard let value = Int(text), range.contains(value) else {
+            throw SandboxError.badRequest("\(name) must be an integer in \(range.lowerBound)...\(range.upperBound)")
+        }
+        return value
     }
 
     private static func authorize(_ request: Request, _ engine: SandboxEngine) throws {

@@ -9,6 +9,8 @@ import Hummingbird
 enum PiAPIWire {
     static let aspectRatios = ["9:16", "3:4", "1:1", "4:3", "16:9", "21:9", "9:21"]
     static let models = ["ray-v1", "ray-v2"]
+    /// The message of the `insufficient-credits` fault.
+    static let insufficientCredits = "insufficient credits: your balance is too low to create this task"
     static let uploadExtensions = ["png", "jpg", "jpeg", "webp", "gif", "mp4", "mov", "mp3", "wav"]
 
     static func register(on router: Router<BasicRequestContext>, engine: SandboxEngine) {
@@ -18,6 +20,10 @@ enum PiAPIWire {
                 try authorize(request, engine)
                 if await engine.faults.consume(.rateLimitCreate) {
                     throw SandboxError.rateLimited(retryAfterSeconds: engine.configuration.retryAfterSeconds)
+                }
+                if await engine.faults.consume(.insufficientCredits) {
+                    // HTTP 200 with the failure only in the envelope's code: a client must read `code` first.
+                    return WireSupport.json(["code": 402, "data": [:], "message": .string(insufficientCredits)])
                 }
                 let task = try await makeTask(try await WireSupport.jsonObject(request), engine: engine)
                 await engine.accept(task)

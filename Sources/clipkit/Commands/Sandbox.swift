@@ -11,8 +11,12 @@ struct Sandbox: AsyncParsableCommand {
         discussion: """
             Prints its base URL and one line per provider to paste into a shell. Faults come from --faults
             and the CLIPKIT_SANDBOX_FAULTS environment variable (both are added), e.g.
-            rate-limit-create:1,fail-task:1,cut-download:1,expire-link:1,wrong-duration:1, and can be added
-            at run time with POST /_sandbox/faults. GET /_sandbox/tasks lists every task.
+            rate-limit-create:1,fail-task:1,cut-download:1,expire-link:1,wrong-duration:1,
+            delay-create-answer:1 (the task is created, its answer held for --create-answer-delay seconds),
+            insufficient-credits:1 (PiAPI's envelope with a non-200 code), and can be added at run time with
+            POST /_sandbox/faults. GET /_sandbox/tasks lists every task, GET /_sandbox/creates every create
+            call with its body as received. Each generation from a start image darkens and flattens by
+            --drift, as generators do (0 disables).
             """
     )
 
@@ -34,11 +38,28 @@ struct Sandbox: AsyncParsableCommand {
     @Option(help: "The API key every provider route accepts.")
     var apiKey: String = SandboxConfiguration.defaultAPIKey
 
+    @Option(help: "Fraction each generation from a start image darkens and flattens (luma, contrast, saturation), in [0, 1).")
+    var drift: Double = GenerationDrift.default.luma
+
+    @Option(help: "Seconds a create's answer is held back when a delay-create-answer fault fires.")
+    var createAnswerDelay: Double = 30
+
+    @Option(help: "KKIAI's answer family: generation, task-status or merged.")
+    var kkiaiAnswers: String = KKIAIAnswerFamily.generation.rawValue
+
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be in 0...65535, got \(port)") }
         guard delay >= 0, delay.isFinite else { throw ValidationError("--delay must be ≥ 0 seconds, got \(delay)") }
         guard scale > 0, scale <= 1 else { throw ValidationError("--scale must be in (0, 1], got \(scale)") }
         guard !apiKey.isEmpty else { throw ValidationError("--api-key must not be empty") }
+        guard drift >= 0, drift < 1 else { throw ValidationError("--drift must be in [0, 1), got \(drift)") }
+        guard createAnswerDelay >= 0, createAnswerDelay.isFinite else {
+            throw ValidationError("--create-answer-delay must be ≥ 0 seconds, got \(createAnswerDelay)")
+        }
+        guard KKIAIAnswerFamily(rawValue: kkiaiAnswers) != nil else {
+            let known = KKIAIAnswerFamily.allCases.map(\.rawValue).joined(separator: ", ")
+            throw ValidationError("--kkiai-answers must be one of \(known), got '\(kkiaiAnswers)'")
+        }
         do {
             _ = try Self.faults(flag: faults)
         } catch let error as SandboxError {
@@ -59,7 +80,8 @@ struct Sandbox: AsyncParsableCommand {
         logger.logLevel = .info
         let configuration = SandboxConfiguration(
             host: host, port: port, stepDelay: delay, faults: try Self.faults(flag: faults), renderScale: scale,
-            apiKey: apiKey
+            apiKey: apiKey, drift: .uniform(drift), createAnswerDelay: createAnswerDelay,
+            kkiaiAnswers: KKIAIAnswerFamily(rawValue: kkiaiAnswers) ?? .generation
         )
         let server: SandboxServer
         do {

@@ -1,0 +1,131 @@
+import CFFmpeg
+
+/// The joined output's audio: each clip's sound cut at the same seams as its pictures, laid end to end on
+/// the output's timeline (crossfaded where the pictures crossfade), silence where a clip has no audio or
+/// its audio is shorter than its pictures, and encoded as one continuous AAC stream (FFmpeg's native
+/// `aac` encoder), so pts never jump or overlap at a seam.
+///
+/// Sample boundaries come from the output's frame numbers (`frame * rate / fps`, rounded), never from
+/// summed durations, so sound and picture stay in sync however many seams there are.
+final class JoinAudioTrack {
+    /// Where one clip's pictures went in the output.
+    struct Placement {
+        /// The clip's first output frame.
+        var outputFrame: Int
+        /// Frames dropped from the clip's start (`drop` removes the repeated first frame).
+        var skippedFrames: Int
+        /// Frames of the clip used from `skippedFrames` on, including a tail overlapped by a crossfade.
+        var frameCount: Int
+        /// Frames over which the clip fades in (crossfade from the previous clip) and out.
+        var fadeInFrames: Int
+        var fadeOutFrames: Int
+    }
+
+    let encoder: UnsafeMutablePointer<AVCodecContext>
+    /// Encoded packets in order, timestamps in 1 / sample rate.
+    private(set) var packets: [Packet] = []
+    let sampleRate: Int
+    let channelCount: Int
+    /// Samples of the output timeline (the video's duration at the sample rate).
+    let sampleCount: Int
+    /// What the result reports: codec, rate, channels and how each clip's audio was treated.
+    let summary: String
+
+    /// Builds the audio for `placements` of `audio` (nil for a clip without audio); nil when no clip has any.
+    init?(
+        audio: [DecodedAudio?], placements: [Placement], totalFrames: Int, frameRate: AVRational, path: String
+    ) throws {
+        guard let reference = audio.compactMap({ $0 }).first else { return nil }
+        let sampleRate = reference.sampleRate
+        let channelCount = min(2, audio.compactMap { $0?.channels.count }.max() ?? 1)
+        let fps = av_q2d(frameRate)
+        func sample(atFrame frame: Int) -> Int { Int((Double(frame) * Double(sampleRate) / fps).rounded()) }
+        let sampleCount = sample(atFrame: totalFrames)
+        self.sampleRate = sampleRate
+        self.channelCount = channelCount
+        self.sampleCount = sampleCount
+
+        var mix = [[Float]](repeating: [Float](repeating: 0, count: sampleCount), count: channelCount)
+        for (clip, placement) in zip(audio, placements) {
+            guard let clip else { continue }
+            let source = clip.converted(rate: sampleRate, channels: channelCount)
+            let sourceStart = sample(atFrame: placement.skippedFrames)
+            let outputStart = sample(atFrame: placement.outputFrame)
+            let outputEnd = min(sampleCount, sample(atFrame: placement.outputFrame + placement.frameCount))
+            let fadeInEnd = sample(atFrame: placement.outputFrame + placement.fadeInFrames)
+            let fadeOutStart = sample(atFrame: placement.outputFrame + placement.frameCount - placement.fadeOutFrames)
+            guard outputEnd > outputStart else { continue }
+            for i in outputStart..<outputEnd {
+                let j = sourceStart + i - outputStart
+                guard j < source[0].count else { break }  // shorter audio: silence after it
+                var gain: Float = 1
+                if i < fadeInEnd { gain = Float(i - outputStart + 1) / Float(fadeInEnd - outputStart + 1) }
+                if i >= fadeOutStart { gain *= Float(outputEnd - i) / Float(outputEnd - fadeOutStart + 1) }
+                for c in 0..<channelCount { mix[c][i] += source[c][j] * gain }
+            }
+        }
+        encoder = try Self.openEncoder(sampleRate: sampleRate, channels: channelCount, path: path)
+        let sources = audio.map { $0 == nil ? "silence" : "decoded" }
+        summary = "aac \(sampleRate) Hz \(channelCount == 1 ? "mono" : "stereo"), re-encoded (clips: \(sources.joined(separator: ", ")))"
+        try encode(mix)
+    }
+
+    deinit {
+        var context: UnsafeMutablePointer<AVCodecContext>? = encoder
+        avcodec_free_context(&context)
+    }
+
+    private static func openEncoder(sampleRate: Int, channels: Int, path: String) throws
+        -> UnsafeMutablePointer<AVCodecContext>
+    {
+        guard let codec = avcodec_find_encoder_by_name("aac") ?? avcodec_find_encoder(AV_CODEC_ID_AAC) else {
+            throw MediaError(.unsupported, path: path, "this FFmpeg has no AAC encoder for the joined audio")
+        }
+        let context = try allocated(avcodec_alloc_context3(codec), "avcodec_alloc_context3")
+        context.pointee.sample_fmt = AV_SAMPLE_FMT_FLTP
+        context.pointee.sample_rate = Int32(sampleRate)
+        context.pointee.bit_rate = 128_000
+        context.pointee.time_base = AVRational(num: 1, den: Int32(sampleRate))
+        av_channel_layout_default(&context.pointee.ch_layout, Int32(channels))
+        context.pointee.flags |= AV_CODEC_FLAG_GLOBAL_HEADER  // MP4 keeps the AudioSpecificConfig in esds
+        do {
+            try check(avcodec_open2(context, codec, nil), "avcodec_open2")
+        } catch {
+            var context: UnsafeMutablePointer<AVCodecContext>? = context
+            avcodec_free_context(&context)
+            throw MediaError(.ffmpeg, path: path, "cannot open the AAC encoder", underlying: error)
+        }
+        return context
+    }
+
+    /// Encodes the mixed samples in the encoder's frame size (the last frame may be shorter).
+    private func encode(_ mix: [[Float]]) throws {
+        let frameSize = Int(encoder.pointee.frame_size > 0 ? encoder.pointee.frame_size : 1024)
+        let packet = try Packet()
+        let keep: (Packet) throws -> Void = { self.packets.append(try $0.reference()) }
+        var position = 0
+        while position < sampleCount {
+            let count = min(frameSize, sampleCount - position)
+            let frame = try Frame()
+            frame.pointer.pointee.nb_samples = Int32(count)
+            frame.pointer.pointee.format = AV_SAMPLE_FMT_FLTP.rawValue
+            frame.pointer.pointee.sample_rate = Int32(sampleRate)
+            try check(
+                av_channel_layout_copy(&frame.pointer.pointee.ch_layout, &encoder.pointee.ch_layout),
+                "av_channel_layout_copy")
+            try check(av_frame_get_buffer(frame.pointer, 0), "av_frame_get_buffer")
+            for c in 0..<channelCount {
+                let plane = UnsafeMutableRawPointer(frame.pointer.pointee.extended_data[c]!)
+                    .assumingMemoryBound(to: Float.self)
+                mix[c].withUnsafeBufferPointer { plane.update(from: $0.baseAddress! + position, count: count) }
+            }
+            frame.pts = Int64(position)
+            position += count
+            try ClipMedia.encode(frame, with: encoder, reusing: packet, into: keep)
+        }
+        try ClipMedia.encode(nil, with: encoder, reusing: packet, into: keep)
+    }
+}
+
+@available(*, unavailable)
+extension JoinAudioTrack: Sendable {}

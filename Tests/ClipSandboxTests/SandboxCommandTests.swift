@@ -1,0 +1,77 @@
+import ClipTestSupport
+import Foundation
+import Testing
+
+@testable import ClipSandbox
+
+/// `clipkit sandbox` as its own process: a client found through the printed `CLIPKIT_<PROVIDER>_BASE_URL`
+/// reaches it, and it keeps running (with its tasks) after the client exits, so a test can kill and rerun
+/// `clipkit extend` against the same provider.
+@Suite(.serialized)
+struct SandboxCommandTests {
+    static var binary: String {
+        URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent()
+            .appendingPathComponent("clipkit").path
+    }
+
+    /// Starts `clipkit sandbox ARGS` and returns the process and the `export` lines it printed.
+    static func startSandbox(_ arguments: [String]) throws -> (Process, [String: String]) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = ["sandbox"] + arguments
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        var text = ""
+        while !text.contains("Press Ctrl-C") {
+            let data = out.fileHandleForReading.availableData
+            if data.isEmpty { break }  // the process ended
+            text += String(decoding: data, as: UTF8.self)
+        }
+        var variables: [String: String] = [:]
+        for line in text.split(separator: "\n") where line.hasPrefix("export ") {
+            for pair in line.dropFirst("export ".count).split(separator: " ") {
+                let parts = pair.split(separator: "=", maxSplits: 1)
+                if parts.count == 2 { variables[String(parts[0])] = String(parts[1]) }
+            }
+        }
+        return (process, variables)
+    }
+
+    @Test func extendAgainstAStandaloneSandboxReachesItAndTheSandboxOutlivesTheClient() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let (sandbox, variables) = try Self.startSandbox(["--delay", "0", "--scale", "0.25", "--drift", "0"])
+        defer {
+            sandbox.terminate()
+            sandbox.waitUntilExit()
+        }
+        let baseURL = try #require(variables["CLIPKIT_KKIAI_BASE_URL"], "printed: \(variables)")
+        #expect(variables["KKIAI_API_KEY"] == SandboxConfiguration.defaultAPIKey)
+
+        let extend = Process()
+        extend.executableURL = URL(fileURLWithPath: Self.binary)
+        extend.arguments = [
+            "extend", "--provider", "kkiai", "--prompt", "a paper boat", "--segments", "1", "--max-retries", "0",
+            "-o", directory.file("out.mp4"),
+        ]
+        var environment = ProcessInfo.processInfo.environment
+        for (name, value) in variables { environment[name] = value }
+        extend.environment = environment
+        extend.standardOutput = FileHandle.nullDevice
+        extend.standardError = FileHandle.nullDevice
+        extend.currentDirectoryURL = URL(fileURLWithPath: directory.path)
+        try extend.run()
+        extend.waitUntilExit()  // pass or fail QA (quarter-size clips): what matters here is where it went
+
+        #expect(sandbox.isRunning, "the sandbox keeps running after the client exits")
+        let client = SandboxClient(baseURL: baseURL)
+        let creates = try await client.send(.GET, "/_sandbox/creates?provider=kkiai").json["creates"]?.arrayValue
+        let first = try #require(creates?.first, "extend --provider kkiai reached the standalone sandbox")
+        #expect(first["body"]?["user_prompt"]?.stringValue == "a paper boat")
+        #expect(first["status"]?.intValue == 200)
+        let tasks = try await client.send(.GET, "/_sandbox/tasks").json["tasks"]?.arrayValue ?? []
+        #expect(tasks.contains { $0["id"] == first["task_id"] })
+    }
+}
