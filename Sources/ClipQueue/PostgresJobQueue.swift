@@ -7,18 +7,26 @@ import PostgresNIO
 /// conditional on its token. Any number of processes on any number of machines may share one database.
 public struct PostgresJobQueue: Sendable {
     public let client: PostgresClient
+    /// The PostgreSQL schema the tables live in when not `public` (the client's search_path must name it).
+    public let schema: String?
     let logger: Logger
 
     /// `client` must be running (`client.run()` in a task or a service group).
-    public init(client: PostgresClient, logger: Logger = Logger(label: "clipkit.queue")) {
+    public init(client: PostgresClient, schema: String? = nil, logger: Logger = Logger(label: "clipkit.queue")) {
         self.client = client
+        self.schema = schema
         self.logger = logger
+    }
+
+    /// Connects to the queue at `url` (run the returned client's `run()` before use).
+    public static func client(for url: QueueURL, logger: Logger) -> PostgresClient {
+        PostgresClient(configuration: url.configuration, backgroundLogger: logger)
     }
 
     /// Creates or upgrades the schema (safe from many processes at once).
     @discardableResult
     public func migrate() async throws -> [Int] {
-        try await QueueSchema.migrate(client, logger: logger)
+        try await QueueSchema.migrate(client, schema: schema, logger: logger)
     }
 
     // MARK: Enqueue

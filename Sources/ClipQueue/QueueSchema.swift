@@ -77,10 +77,13 @@ public enum QueueSchema {
 
     /// Creates or upgrades the schema; safe to call from many processes at once. Returns the versions applied.
     @discardableResult
-    public static func migrate(_ client: PostgresClient, logger: Logger) async throws -> [Int] {
+    public static func migrate(_ client: PostgresClient, schema: String? = nil, logger: Logger) async throws -> [Int] {
         do {
             return try await client.withTransaction(logger: logger) { connection in
                 try await connection.query("SELECT pg_advisory_xact_lock(\(migrationLock))", logger: logger)
+                if let schema {
+                    try await connection.query(PostgresQuery(unsafeSQL: "CREATE SCHEMA IF NOT EXISTS \"\(schema)\""), logger: logger)
+                }
                 try await connection.query("""
                     CREATE TABLE IF NOT EXISTS clipkit_schema_version (
                         version integer PRIMARY KEY,
