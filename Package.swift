@@ -151,7 +151,11 @@ let package = Package(
         ),
         .testTarget(
             name: "ClipQueueTests",
-            dependencies: ["ClipQueue", "ClipTestSupport"],
+            dependencies: [
+                "ClipQueue", "ClipTestSupport", "ClipMedia",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

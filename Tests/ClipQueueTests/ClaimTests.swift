@@ -6,7 +6,7 @@ import Testing
 @Suite(.enabled(if: TestDatabase.isAvailable, TestDatabase.skipReason))
 struct ClaimTests {
     @Test func enqueueingAJobIdAlreadyPresentLeavesItAsItIs() async throws {
-        try await TestDatabase.withQueue { queue, _ in
+        try await TestDatabase.withQueue { (queue: PostgresJobQueue, _: QueueURL) async throws -> Void in
             let first = try await queue.enqueue([TestDatabase.checkJob("a"), TestDatabase.checkJob("b")])
             #expect(first.enqueued == ["a", "b"])
             _ = try await queue.claim("w1")
@@ -20,10 +20,10 @@ struct ClaimTests {
     }
 
     @Test func manyConcurrentClaimersRunEveryStepExactlyOnce() async throws {
-        try await TestDatabase.withQueue { queue, url in
+        try await TestDatabase.withQueue { (queue: PostgresJobQueue, url: QueueURL) async throws -> Void in
             let count = 120
             _ = try await queue.enqueue((0..<count).map { TestDatabase.checkJob("j\($0)") })
-            let runs = Mutex<[String: Int]>([:])
+            let runs = RunCounts()
             // Four clients (as four processes would have), three claimers each.
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for client in 0..<4 {
@@ -36,7 +36,7 @@ struct ClaimTests {
                                             let steps = try await queue.claim("w\(client)-\(claimer)", limit: 2)
                                             if steps.isEmpty { return }
                                             for step in steps {
-                                                runs.withLock { $0[step.jobID, default: 0] += 1 }
+                                                runs.counts.withLock { $0[step.jobID, default: 0] += 1 }
                                                 try await queue.complete(step, .done(StepResult(result: #"{"ok":true}"#)))
                                             }
                                         }
@@ -49,7 +49,7 @@ struct ClaimTests {
                 }
                 try await group.waitForAll()
             }
-            let counted = runs.withLock { $0 }
+            let counted = runs.counts.withLock { $0 }
             #expect(counted.count == count)
             #expect(counted.values.allSatisfy { $0 == 1 })
             let status = try await queue.status()
@@ -59,7 +59,7 @@ struct ClaimTests {
     }
 
     @Test func completingAStepEnqueuesTheNextSegmentInTheSameTransactionOnce() async throws {
-        try await TestDatabase.withQueue { queue, _ in
+        try await TestDatabase.withQueue { (queue: PostgresJobQueue, _: QueueURL) async throws -> Void in
             _ = try await queue.enqueue([TestDatabase.extendJob("c1", provider: "sandbox")])
             let submit = try #require(try await queue.claim("w").first)
             let handover = NewStep(segment: 1, kind: "submit", provider: "sandbox", payload: #"{"frame":"f0.png"}"#)
@@ -76,7 +76,7 @@ struct ClaimTests {
     }
 
     @Test func aStepWaitingForARenderHoldsNoWorkerUntilWokenByItsClientReference() async throws {
-        try await TestDatabase.withQueue { queue, _ in
+        try await TestDatabase.withQueue { (queue: PostgresJobQueue, _: QueueURL) async throws -> Void in
             _ = try await queue.enqueue([TestDatabase.extendJob("c1", provider: "sandbox")])
             let submit = try #require(try await queue.claim("w").first)
             try await queue.lease(for: submit).markSubmitting()
@@ -97,10 +97,15 @@ struct ClaimTests {
     }
 
     @Test func aWorkerOnlyClaimsStepsOfJobKindsItCanRun() async throws {
-        try await TestDatabase.withQueue { queue, _ in
+        try await TestDatabase.withQueue { (queue: PostgresJobQueue, _: QueueURL) async throws -> Void in
             _ = try await queue.enqueue([TestDatabase.extendJob("e1"), TestDatabase.checkJob("q1")])
             let steps = try await queue.claim(owner: "w", limit: 5, leaseSeconds: 30, jobKinds: ["check"])
             #expect(steps.map(\.jobID) == ["q1"])
         }
     }
+}
+
+/// How many times each job's step ran.
+final class RunCounts: Sendable {
+    let counts = Mutex<[String: Int]>([:])
 }

@@ -1,4 +1,4 @@
-import ClipQueue
+@testable import ClipQueue
 import Foundation
 import Testing
 
@@ -13,7 +13,7 @@ struct LeaseTests {
     }
 
     @Test func aWorkerWhoseLeaseWasRescuedAndReclaimedCannotWrite() async throws {
-        try await TestDatabase.withQueue { queue, url in
+        try await TestDatabase.withQueue { (queue: PostgresJobQueue, url: QueueURL) async throws -> Void in
             _ = try await queue.enqueue([TestDatabase.checkJob("a")])
             let mine = try #require(try await queue.claim("slow", lease: Self.shortLease).first)
             let rescued = try await Self.expire(queue)
@@ -42,7 +42,7 @@ struct LeaseTests {
     }
 
     @Test func aSubmitWhoseLeaseExpiredNeedsAttentionAndIsNeverClaimedAgainUntilResolved() async throws {
-        try await TestDatabase.withQueue { queue, _ in
+        try await TestDatabase.withQueue { (queue: PostgresJobQueue, _: QueueURL) async throws -> Void in
             _ = try await queue.enqueue([TestDatabase.extendJob("c1")])
             let submit = try #require(try await queue.claim("w", lease: Self.shortLease).first)
             try await queue.lease(for: submit).markSubmitting()
@@ -67,7 +67,7 @@ struct LeaseTests {
     }
 
     @Test func resolvingWithResubmitSubmitsAgainUnderANewClientReference() async throws {
-        try await TestDatabase.withQueue { queue, _ in
+        try await TestDatabase.withQueue { (queue: PostgresJobQueue, _: QueueURL) async throws -> Void in
             _ = try await queue.enqueue([TestDatabase.extendJob("c1")])
             let submit = try #require(try await queue.claim("w", lease: Self.shortLease).first)
             try await queue.lease(for: submit).markSubmitting()
@@ -79,7 +79,7 @@ struct LeaseTests {
     }
 
     @Test func aSubmitWhoseTaskIdWasRecordedResumesAfterItsWorkerIsLost() async throws {
-        try await TestDatabase.withQueue { queue, _ in
+        try await TestDatabase.withQueue { (queue: PostgresJobQueue, _: QueueURL) async throws -> Void in
             _ = try await queue.enqueue([TestDatabase.extendJob("c1")])
             let submit = try #require(try await queue.claim("w", lease: Self.shortLease).first)
             let lease = queue.lease(for: submit)
@@ -92,7 +92,7 @@ struct LeaseTests {
     }
 
     @Test func aRunningStepLostOnItsLastAttemptFails() async throws {
-        try await TestDatabase.withQueue { queue, _ in
+        try await TestDatabase.withQueue { (queue: PostgresJobQueue, _: QueueURL) async throws -> Void in
             _ = try await queue.enqueue([NewJob(id: "a", batch: "t", kind: "check", spec: "{}",
                                                 firstSteps: [NewStep(segment: 0, kind: "check", maxAttempts: 1)])])
             _ = try await queue.claim("w", lease: Self.shortLease)
@@ -103,7 +103,7 @@ struct LeaseTests {
     }
 
     @Test func aHeartbeatKeepsTheLeasePastItsFirstExpiry() async throws {
-        try await TestDatabase.withQueue { queue, _ in
+        try await TestDatabase.withQueue { (queue: PostgresJobQueue, _: QueueURL) async throws -> Void in
             _ = try await queue.enqueue([TestDatabase.checkJob("a")])
             let step = try #require(try await queue.claim("w", lease: Self.shortLease).first)
             let lease = queue.lease(for: step)

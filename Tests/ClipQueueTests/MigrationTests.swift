@@ -4,7 +4,7 @@ import Testing
 @Suite(.enabled(if: TestDatabase.isAvailable, TestDatabase.skipReason))
 struct MigrationTests {
     @Test func migratingTwiceAppliesEachMigrationOnce() async throws {
-        try await TestDatabase.withQueue(url: TestDatabase.freshURL()) { queue in
+        try await TestDatabase.withQueue(url: TestDatabase.freshURL()) { (queue: PostgresJobQueue) async throws -> Void in
             #expect(try await queue.migrate() == QueueSchema.migrations.map(\.version))
             #expect(try await queue.migrate() == [])
             #expect(try await queue.status().jobs.isEmpty)

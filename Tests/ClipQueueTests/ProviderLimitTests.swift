@@ -6,7 +6,7 @@ import Testing
 @Suite(.enabled(if: TestDatabase.isAvailable, TestDatabase.skipReason))
 struct ProviderLimitTests {
     @Test func aProvidersConcurrencyLimitHoldsAcrossTwoWorkerInstances() async throws {
-        try await TestDatabase.withQueue { queue, url in
+        try await TestDatabase.withQueue { (queue: PostgresJobQueue, url: QueueURL) async throws -> Void in
             try await queue.setProviderLimit("kkiai", maxConcurrent: 2)
             _ = try await queue.enqueue((0..<6).map { TestDatabase.extendJob("k\($0)") } + [TestDatabase.extendJob("p0", provider: "piapi")])
             // Two instances claim at once, repeatedly.
@@ -40,7 +40,7 @@ struct ProviderLimitTests {
     }
 
     @Test func a429BackOffBlocksEveryWorkersSubmitsToThatProviderOnly() async throws {
-        try await TestDatabase.withQueue { queue, url in
+        try await TestDatabase.withQueue { (queue: PostgresJobQueue, url: QueueURL) async throws -> Void in
             _ = try await queue.enqueue([
                 TestDatabase.extendJob("k0"), TestDatabase.extendJob("k1"),
                 TestDatabase.extendJob("p0", provider: "piapi"), TestDatabase.checkJob("q0"),

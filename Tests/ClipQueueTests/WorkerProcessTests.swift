@@ -20,7 +20,7 @@ struct WorkerProcessTests {
     @Test func sigtermDrainsAWorkerItFinishesWhatItHoldsClaimsNothingMoreAndExitsZero() async throws {
         let directory = try TemporaryDirectory("clipkit-drain")
         defer { directory.remove() }
-        try await TestDatabase.withQueue { queue, url in
+        try await TestDatabase.withQueue { (queue: PostgresJobQueue, url: QueueURL) async throws -> Void in
             _ = try await queue.enqueue(try Self.checkJobs(5, in: directory))
             let worker = try WorkerProcess(name: "drainer", url: url, store: directory.path, concurrency: 2,
                                            lease: Self.lease, stepDelay: Self.lease * 1.5)
@@ -43,7 +43,7 @@ struct WorkerProcessTests {
     @Test func aWorkerKilledMidStepLosesOnlyTheLeaseTimeAnotherWorkerCompletesItsStep() async throws {
         let directory = try TemporaryDirectory("clipkit-kill")
         defer { directory.remove() }
-        try await TestDatabase.withQueue { queue, url in
+        try await TestDatabase.withQueue { (queue: PostgresJobQueue, url: QueueURL) async throws -> Void in
             _ = try await queue.enqueue(try Self.checkJobs(1, in: directory))
             let doomed = try WorkerProcess(name: "doomed", url: url, store: directory.path, lease: Self.lease, stepDelay: 600)
             #expect(try await eventually(timeout: Self.startup) {
@@ -66,7 +66,7 @@ struct WorkerProcessTests {
     @Test func aWorkerStoppedPastItsLeaseThenResumedHasItsWritesRefused() async throws {
         let directory = try TemporaryDirectory("clipkit-stop")
         defer { directory.remove() }
-        try await TestDatabase.withQueue { queue, url in
+        try await TestDatabase.withQueue { (queue: PostgresJobQueue, url: QueueURL) async throws -> Void in
             _ = try await queue.enqueue(try Self.checkJobs(1, in: directory))
             let stalled = try WorkerProcess(name: "stalled", url: url, store: directory.path, lease: Self.lease,
                                             stepDelay: Self.lease)

@@ -85,8 +85,10 @@ struct Batch: AsyncParsableCommand {
 /// A connection to the queue for one command: connects, migrates the schema, runs `body`, disconnects.
 enum QueueSession {
     static func with<T: Sendable>(
-        _ url: QueueURL, logger: Logger = Logger(label: "clipkit.queue"), _ body: @Sendable (PostgresJobQueue) async throws -> T
+        _ url: QueueURL, _ body: @Sendable (PostgresJobQueue) async throws -> T
     ) async throws -> T {
+        var logger = Logger(label: "clipkit.queue")
+        logger.logLevel = .error
         let client = PostgresJobQueue.client(for: url, logger: logger)
         let queue = PostgresJobQueue(client: client, schema: url.schema, logger: logger)
         return try await withThrowingTaskGroup(of: T?.self) { group in

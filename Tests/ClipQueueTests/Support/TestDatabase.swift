@@ -2,6 +2,7 @@ import ClipQueue
 import Foundation
 import Logging
 import PostgresNIO
+import Testing
 
 /// A fresh PostgreSQL schema per test on the server named by CLIPKIT_TEST_POSTGRES_URL
 /// (scripts/test.sh starts one with scripts/postgres.sh; CI always sets it).
