@@ -42,7 +42,7 @@ public struct BatchFile: Sendable {
             }
             if let problem = Self.problem(in: object, kind: kind) { throw bad(problem) }
             rewrite(&object)
-            guard let encoded = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]),
+            guard let encoded = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes]),
                   let spec = String(data: encoded, encoding: .utf8)
             else { throw bad("cannot re-encode the line") }
             lines.append(Line(number: number, id: id, kind: kind, provider: object["provider"] as? String, spec: spec))
