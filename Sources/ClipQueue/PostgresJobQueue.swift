@@ -384,12 +384,25 @@ public struct PostgresJobQueue: Sendable {
         }
     }
 
+    /// Removes this queue's own schema and everything in it (scratch queues: tests, benchmarks).
+    /// Refuses when the queue lives in the default schema.
+    public func dropSchema() async throws {
+        guard let schema, schema != "public" else {
+            throw QueueError.invalidState("refusing to drop the queue: it has no schema of its own")
+        }
+        try await transaction("dropping schema \(schema)") { connection in
+            try await connection.query(PostgresQuery(unsafeSQL: "DROP SCHEMA \"\(schema)\" CASCADE"), logger: logger)
+        }
+    }
+
     // MARK: Plumbing
 
     /// Recomputes each job's state, cost and error from its steps.
     private func refreshJobs(_ jobIDs: [String], on connection: PostgresConnection) async throws {
         try await connection.query("""
-            UPDATE clipkit_jobs j SET state = a.state, cost = a.cost,
+            UPDATE clipkit_jobs j SET
+                state = CASE WHEN a.state = 'queued' AND j.state <> 'queued' THEN 'running' ELSE a.state END,
+                cost = a.cost,
                 error = CASE WHEN a.state IN ('failed', 'needs_attention') THEN a.error ELSE NULL END,
                 updated_at = now()
             FROM (

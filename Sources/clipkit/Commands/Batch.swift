@@ -7,7 +7,7 @@ import Logging
 struct Batch: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run many jobs (one JSON line each) on a PostgreSQL work queue shared by any number of workers.",
-        subcommands: [Submit.self, Status.self])
+        subcommands: [Submit.self, Status.self, Resolve.self, Bench.self])
 
     struct Submit: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -77,6 +77,109 @@ struct Batch: AsyncParsableCommand {
                 }
                 let s = status.summary
                 Output.line("\(status.jobs.count) job(s): \(s.queued) queued, \(s.running) running, \(s.done) done, \(s.failed) failed, \(s.needsAttention) needs attention; spend \(s.spend)")
+            }
+        }
+    }
+}
+
+extension Batch {
+    struct Resolve: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Answer for a paid submit left needs_attention: the provider's task id, or --resubmit.",
+            discussion: """
+                Look the task up at the provider first (its dashboard or task list, by the step's client_ref from \
+                `batch status --json`). With --task-id the step resumes from that task, without a new request; \
+                with --resubmit it is submitted again under a new client reference (and paid again).
+                """)
+
+        @Argument(help: "The job id.")
+        var job: String
+
+        @Option(help: "The segment (0-based) whose submit needs attention.")
+        var segment: Int = 0
+
+        @Option(help: "The provider's task id for this submit.")
+        var taskID: String?
+
+        @Flag(help: "The provider has no such task: submit again.")
+        var resubmit = false
+
+        @Option(help: "The queue: postgres://user[:password]@host[:port]/database[?schema=NAME].")
+        var queue: String
+
+        func validate() throws {
+            if (taskID == nil) == !resubmit { throw ValidationError("give exactly one of --task-id ID and --resubmit") }
+            if segment < 0 { throw ValidationError("--segment must be 0 or more") }
+        }
+
+        func run() async throws {
+            try await reportingErrors {
+                let url = try QueueURL(parsing: queue)
+                let (job, segment, taskID) = (self.job, self.segment, self.taskID)
+                try await QueueSession.with(url) { queue in
+                    if let taskID {
+                        try await queue.resolve(job: job, segment: segment, taskID: taskID)
+                    } else {
+                        try await queue.resolve(job: job, segment: segment, resubmit: true)
+                    }
+                }
+                Output.line("job \(job) segment \(segment): \(taskID.map { "resumes with task \($0)" } ?? "will be submitted again")")
+            }
+        }
+    }
+
+    /// The queue's own cost per step (claim + commit), apart from any provider: enqueues no-op steps in a
+    /// fresh schema and times claim + complete for each, with 1 and 2 claimers.
+    struct Bench: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Time the queue's own overhead per step (claim + commit).", shouldDisplay: false)
+
+        @Option(help: "The queue (a scratch schema is created in it and dropped afterwards).")
+        var queue: String
+
+        @Option(help: "Steps per run.")
+        var steps: Int = 500
+
+        func run() async throws {
+            try await reportingErrors {
+                var url = try QueueURL(parsing: queue)
+                for claimers in [1, 2] {
+                    url.schema = "bench_\(UUID().uuidString.prefix(8).lowercased())"
+                    let (count, scratch) = (steps, url)
+                    let (perStep, elapsed) = try await QueueSession.with(scratch) { queue in
+                        _ = try await queue.enqueue((0..<count).map {
+                            NewJob(id: "b\($0)", batch: "bench", kind: "bench", spec: "{}", firstSteps: [NewStep(segment: 0, kind: "noop")])
+                        })
+                        let clock = ContinuousClock()
+                        let started = clock.now
+                        let times = try await withThrowingTaskGroup(of: [Double].self) { group in
+                            for claimer in 0..<claimers {
+                                group.addTask {
+                                    var times: [Double] = []
+                                    while true {
+                                        let t0 = clock.now
+                                        guard let step = try await queue.claim(
+                                            owner: "bench-\(claimer)", limit: 1, leaseSeconds: 30, jobKinds: ["bench"]).first
+                                        else { return times }
+                                        try await queue.complete(step, .done(StepResult()))
+                                        let d = (clock.now - t0).components
+                                        times.append(Double(d.seconds) * 1000 + Double(d.attoseconds) / 1e15)
+                                    }
+                                }
+                            }
+                            var all: [Double] = []
+                            for try await part in group { all += part }
+                            return all
+                        }
+                        let total = (clock.now - started).components
+                        try await queue.dropSchema()
+                        return (times.sorted(), Double(total.seconds) + Double(total.attoseconds) / 1e18)
+                    }
+                    let median = perStep.isEmpty ? 0 : perStep[perStep.count / 2]
+                    let p95 = perStep.isEmpty ? 0 : perStep[min(perStep.count - 1, perStep.count * 95 / 100)]
+                    Output.line(String(format: "queue overhead, %d claimer(s): %d steps, claim+commit median %.2f ms, p95 %.2f ms, %.0f steps/s",
+                                       claimers, perStep.count, median, p95, Double(perStep.count) / elapsed))
+                }
             }
         }
     }
