@@ -349,7 +349,7 @@ public struct PostgresJobQueue: Sendable {
             var jobs: [JobStatus] = []
             var index: [String: Int] = [:]
             for try await row in try await connection.query("""
-                SELECT id, kind, state, output, error, cost FROM clipkit_jobs ORDER BY created_at, id
+                SELECT id, kind, state, output, error, cost FROM clipkit_jobs ORDER BY seq
                 """, logger: logger).decode((String, String, String, String?, String?, Double).self) {
                 index[row.0] = jobs.count
                 jobs.append(JobStatus(id: row.0, kind: row.1, state: JobState(rawValue: row.2) ?? .queued,

@@ -19,6 +19,7 @@ public enum QueueSchema {
             """
             CREATE TABLE clipkit_jobs (
                 id text PRIMARY KEY,
+                seq bigserial NOT NULL,
                 batch text NOT NULL,
                 kind text NOT NULL,
                 spec jsonb NOT NULL,

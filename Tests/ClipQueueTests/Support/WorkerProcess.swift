@@ -68,3 +68,26 @@ func eventually(timeout: Double, _ condition: () async throws -> Bool) async thr
     }
     return try await condition()
 }
+
+/// Runs `clipkit ARGS` to completion and captures what it prints.
+func runClipKit(_ arguments: [String], in directory: String, timeout: Double = 120) async throws -> (status: Int32, stdout: String, stderr: String) {
+    let process = Process()
+    process.executableURL = WorkerProcess.executable
+    process.arguments = arguments
+    let id = UUID().uuidString
+    let outPath = (directory as NSString).appendingPathComponent("\(id).out")
+    let errPath = (directory as NSString).appendingPathComponent("\(id).err")
+    FileManager.default.createFile(atPath: outPath, contents: nil)
+    FileManager.default.createFile(atPath: errPath, contents: nil)
+    process.standardOutput = FileHandle(forWritingAtPath: outPath)
+    process.standardError = FileHandle(forWritingAtPath: errPath)
+    process.standardInput = FileHandle.nullDevice
+    try process.run()
+    let deadline = Date().addingTimeInterval(timeout)
+    while process.isRunning && Date() < deadline { try await Task.sleep(for: .milliseconds(20)) }
+    if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+    process.waitUntilExit()
+    return (process.terminationStatus,
+            (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? "",
+            (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? "")
+}
