@@ -38,6 +38,7 @@ public final class Worker: Service, Sendable {
             "kinds": "\(kinds.joined(separator: ","))", "concurrency": "\(configuration.concurrency)",
             "lease_s": "\(configuration.leaseSeconds)",
         ])
+        await reportUnrunnableJobs(kinds: kinds)
         let clock = ContinuousClock()
         let rescueEvery = Duration.seconds(configuration.leaseSeconds / 2)
         let idle = Duration.seconds(configuration.idlePollSeconds)
@@ -80,6 +81,18 @@ public final class Worker: Service, Sendable {
             await drain(group: &group)
         }
         logger.info("worker stopped")
+    }
+
+    /// Says which waiting jobs this worker will leave alone (no executor for their kind).
+    private func reportUnrunnableJobs(kinds: [String]) async {
+        guard let counts = try? await queue.jobCounts() else { return }
+        var waiting: [String: Int] = [:]
+        for count in counts where !kinds.contains(count.kind) && (count.state == "queued" || count.state == "running") {
+            waiting[count.kind, default: 0] += count.count
+        }
+        for (kind, count) in waiting.sorted(by: { $0.key < $1.key }) {
+            logger.warning("\(count) \(kind) job(s) wait for a worker that can run \(kind) jobs; this one runs: \(kinds.joined(separator: ", "))")
+        }
     }
 
     private func drain(group: inout DiscardingTaskGroup) async {
