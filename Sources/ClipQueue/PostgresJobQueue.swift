@@ -23,6 +23,23 @@ public struct PostgresJobQueue: Sendable {
         PostgresClient(configuration: url.configuration, backgroundLogger: logger)
     }
 
+    /// Opens and closes one connection to `url`, so that an unreachable server, a wrong database or a refused
+    /// login is reported at once, in the server's words, rather than after the pool gives up.
+    public static func checkReachable(_ url: QueueURL, logger: Logger) async throws {
+        var configuration = PostgresConnection.Configuration(
+            host: url.host, port: url.port, username: url.username, password: url.password, database: url.database,
+            tls: .disable)
+        configuration.options.connectTimeout = .seconds(10)
+        do {
+            let connection = try await PostgresConnection.connect(
+                on: PostgresClient.defaultEventLoopGroup.next(), configuration: configuration, id: 0, logger: logger
+            ).get()
+            try await connection.close()
+        } catch {
+            throw QueueError.database("connecting to \(url)", error)
+        }
+    }
+
     /// Creates or upgrades the schema (safe from many processes at once).
     @discardableResult
     public func migrate() async throws -> [Int] {

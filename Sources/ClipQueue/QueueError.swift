@@ -12,7 +12,7 @@ public struct QueueError: Error, Sendable, CustomStringConvertible, Equatable {
     public static func notFound(_ message: String) -> QueueError { QueueError(kind: .notFound, description: message) }
     public static func invalidState(_ message: String) -> QueueError { QueueError(kind: .invalidState, description: message) }
     public static func database(_ operation: String, _ error: any Error) -> QueueError {
-        QueueError(kind: .database, description: "\(operation): \(String(reflecting: error).prefix(400))")
+        QueueError(kind: .database, description: "\(operation): \(DatabaseErrorSummary.describe(error))")
     }
     public static func invalidInput(_ message: String) -> QueueError { QueueError(kind: .invalidInput, description: message) }
 

@@ -192,6 +192,7 @@ enum QueueSession {
     ) async throws -> T {
         var logger = Logger(label: "clipkit.queue")
         logger.logLevel = .error
+        try await PostgresJobQueue.checkReachable(url, logger: logger)
         let client = PostgresJobQueue.client(for: url, logger: logger)
         let queue = PostgresJobQueue(client: client, schema: url.schema, logger: logger)
         return try await withThrowingTaskGroup(of: T?.self) { group in

@@ -71,6 +71,14 @@ struct WorkerCommand: AsyncParsableCommand {
             Output.error("no step executor is registered: this worker cannot run any kind of job")
             throw ExitCode.failure
         }
+        do {
+            var quiet = logger
+            quiet.logLevel = .error
+            try await PostgresJobQueue.checkReachable(url, logger: quiet)
+        } catch {
+            Output.error("\(error)")
+            throw ExitCode.failure
+        }
         let registryForMetrics = metricsPort.map { _ in MetricsServer.bootstrap() }
 
         let client = PostgresJobQueue.client(for: url, logger: logger)
