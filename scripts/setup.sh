@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what ClipKit needs on a fresh Debian 12 machine: FFmpeg 5.1's libraries and headers, SQLite,
 # and the reference tools the tests and benchmarks compare against (ffmpeg, ffprobe,
-# ffmpegthumbnailer, curl, chromium). Does nothing when everything is already there.
+# ffmpegthumbnailer, curl, chromium), and PostgreSQL for the work-queue tests (scripts/postgres.sh starts a
+# throwaway cluster). Does nothing when everything is already there.
 set -euo pipefail
 
 packages=(
@@ -9,6 +10,7 @@ packages=(
   libavformat-dev libavcodec-dev libavutil-dev libswscale-dev
   libsqlite3-dev
   ffmpeg ffmpegthumbnailer curl
+  postgresql
 )
 if [ "${CLIPKIT_SKIP_BROWSER:-0}" != "1" ]; then packages+=(chromium); fi
 

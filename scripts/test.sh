@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# Sets up a fresh machine (scripts/setup.sh) and runs the whole test suite.
+# Sets up a fresh machine (scripts/setup.sh), starts a throwaway PostgreSQL for the queue tests
+# (scripts/postgres.sh; stopped on exit) and runs the whole test suite.
+#
 #
 # Green on a busy machine too: the CLI tests run one clipkit process at a time with deadlines derived from
 # the command and the load (Tests/ClipKitTests/Support/HeavyWork.swift), and Swift Testing runs at most
@@ -8,6 +10,15 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
+if started="$(scripts/postgres.sh start)"; then
+  eval "$started"
+  trap 'scripts/postgres.sh stop "$CLIPKIT_PG_DIR"' EXIT
+elif [ "${CI:-}" = "true" ]; then
+  echo "test.sh: PostgreSQL could not be started; the queue tests need it in CI" >&2
+  exit 1
+else
+  echo "test.sh: PostgreSQL could not be started; the queue tests will be skipped" >&2
+fi
 swift build --build-tests "$@"
 export SWT_EXPERIMENTAL_MAXIMUM_PARALLELIZATION_WIDTH="${CLIPKIT_TEST_WIDTH:-$(( $(nproc) * 2 ))}"
 swift test --skip-build "$@"

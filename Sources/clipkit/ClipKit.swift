@@ -18,6 +18,7 @@ struct ClipKit: AsyncParsableCommand {
             Sandbox.self,
             Join.self,
             Gallery.self,
+            Batch.self, WorkerCommand.self,
         ]
     )
 }

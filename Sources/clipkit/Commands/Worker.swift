@@ -1,0 +1,166 @@
+import ArgumentParser
+import ClipMedia
+import ClipPipeline
+import ClipQueue
+import Foundation
+import Logging
+import ServiceLifecycle
+
+/// `clipkit worker`: claims steps from the queue and runs them, until SIGTERM (drains) or SIGINT.
+struct WorkerCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "worker",
+        abstract: "Run jobs from a PostgreSQL work queue; start any number, on any number of machines.",
+        discussion: """
+            SIGTERM or SIGINT: claim nothing more, finish the steps held (up to --drain seconds), release the rest, \
+            exit 0. A killed worker loses only its leases' time: another worker rescues its steps, except a paid \
+            submit that may have reached the provider, which waits for a person.
+            """)
+
+    @Option(help: "The queue: postgres://user[:password]@host[:port]/database[?schema=NAME].")
+    var queue: String
+
+    @Option(help: "Where clips, last frames and outputs live (a folder shared by the machines, or local to one).")
+    var store: String
+
+    @Option(help: "Steps run at once.")
+    var concurrency: Int = 2
+
+    @Option(help: "Serve Prometheus metrics at http://127.0.0.1:PORT/metrics.")
+    var metricsPort: Int?
+
+    @Option(help: "Address the metrics server listens on.")
+    var metricsHost: String = "127.0.0.1"
+
+    @Option(help: "Lease length in seconds (renewed every third of it while a step runs).")
+    var lease: Double = 30
+
+    @Option(help: "On SIGTERM, seconds the held steps may take to finish before they are released.")
+    var drain: Double = 120
+
+    @Option(help: "Seconds between looks for work when idle.")
+    var poll: Double = 0.5
+
+    @Option(help: ArgumentHelp("Testing aid: hold each claimed step this many seconds before running it.", visibility: .hidden))
+    var debugStepDelay: Double = 0
+
+    @Option(help: "This worker's name in leases and logs (default: host-pid-random).")
+    var name: String?
+
+    func validate() throws {
+        if concurrency < 1 { throw ValidationError("--concurrency must be at least 1") }
+        if !(lease >= 0.5) { throw ValidationError("--lease must be at least 0.5 seconds") }
+        if !(drain >= 0) { throw ValidationError("--drain must be 0 or more seconds") }
+        if !(poll > 0) { throw ValidationError("--poll must be positive") }
+        if let metricsPort, !(0...65535).contains(metricsPort) { throw ValidationError("--metrics-port must be 0...65535") }
+    }
+
+    func run() async throws {
+        var logger = Logger(label: "clipkit.worker") { StreamLogHandler.standardError(label: $0) }
+        logger.logLevel = ProcessInfo.processInfo.environment["CLIPKIT_LOG"].flatMap(Logger.Level.init(rawValue:)) ?? .info
+        let url: QueueURL
+        do { url = try QueueURL(parsing: queue) } catch { throw ValidationError(error.description) }
+        do {
+            try FileManager.default.createDirectory(atPath: store, withIntermediateDirectories: true)
+        } catch {
+            Output.error("\(store): cannot create the store: \(error.localizedDescription)")
+            throw ExitCode.failure
+        }
+        let registry = WorkerExecutors.registry(store: store)
+        guard !registry.jobKinds.isEmpty else {
+            Output.error("no step executor is registered: this worker cannot run any kind of job")
+            throw ExitCode.failure
+        }
+        do {
+            var quiet = logger
+            quiet.logLevel = .error
+            try await PostgresJobQueue.checkReachable(url, logger: quiet)
+        } catch {
+            Output.error("\(error)")
+            throw ExitCode.failure
+        }
+        let registryForMetrics = metricsPort.map { _ in MetricsServer.bootstrap() }
+
+        let client = PostgresJobQueue.client(for: url, logger: logger)
+        let jobQueue = PostgresJobQueue(client: client, schema: url.schema, logger: logger)
+        let worker = Worker(
+            queue: jobQueue, registry: registry,
+            configuration: WorkerConfiguration(
+                name: name ?? WorkerConfiguration.defaultName(), concurrency: concurrency, leaseSeconds: lease,
+                idlePollSeconds: poll, drainSeconds: drain, stepDelaySeconds: debugStepDelay),
+            logger: logger)
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: client)]
+        if let registryForMetrics, let metricsPort {
+            services.append(.init(service: MetricsServer(
+                registry: registryForMetrics, queue: jobQueue, host: metricsHost, port: metricsPort, logger: logger)))
+        }
+        services.append(.init(service: StartThenRun(queue: jobQueue, worker: worker, url: url, logger: logger),
+                              successTerminationBehavior: .gracefullyShutdownGroup))
+        let group = ServiceGroup(configuration: ServiceGroupConfiguration(
+            services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        do {
+            try await group.run()
+        } catch let error as Failure {
+            Output.error(error.message)
+            throw ExitCode.failure
+        } catch {
+            Output.error("the worker stopped: \(error)")
+            throw ExitCode.failure
+        }
+    }
+}
+
+/// Migrates the schema, then runs the worker (after the client is up, before it goes down).
+private struct StartThenRun: Service {
+    let queue: PostgresJobQueue
+    let worker: Worker
+    let url: QueueURL
+    let logger: Logger
+
+    func run() async throws {
+        do {
+            try await queue.migrate()
+        } catch {
+            throw Failure(message: "cannot use the queue at \(url): \(error)")
+        }
+        try await worker.run()
+    }
+}
+
+/// The executors this build of clipkit has, by job kind. `check` jobs run here; `extend` and `generate` are
+/// registered by the chain engine's executor once it is plugged in (their jobs wait for a worker that has it).
+enum WorkerExecutors {
+    static func registry(store: String) -> StepExecutorRegistry {
+        var registry = StepExecutorRegistry()
+        registry.register(CheckStepExecutor(), forJobKind: "check")
+        return registry
+    }
+}
+
+/// Runs a `check` job's single step: validates the clip; a failing verdict fails the job (category `qa`).
+struct CheckStepExecutor: StepExecutor {
+    func execute(_ step: ClaimedStep, lease: LeaseHandle) async throws -> StepOutcome {
+        let job: CheckJob
+        do {
+            job = try CheckJob(spec: step.spec)
+        } catch {
+            return .failed(reason: "the check job's line is not valid: \(error)", category: "invalid_job")
+        }
+        let report: ValidationReport
+        do {
+            report = try await job.run()
+        } catch {
+            return .failed(reason: "\(error)", category: "invalid_job")
+        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let result = String(decoding: try encoder.encode(report), as: UTF8.self)
+        let failing = report.checks.filter { $0.status == .fail }
+        for check in failing { QueueMetrics.qaFailure(check: check.name.rawValue) }
+        if report.verdict == .fail {
+            let reasons = failing.map { "\($0.name.rawValue): \($0.message)" }.joined(separator: "; ")
+            return .failed(reason: "\(job.path): QA failed: \(reasons)", category: "qa")
+        }
+        return .done(StepResult(result: result, jobOutput: job.path))
+    }
+}
