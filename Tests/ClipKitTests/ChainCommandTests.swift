@@ -50,7 +50,7 @@ struct ChainCommandTests {
         let tasks = await sandbox.inspect().tasks
         #expect(tasks.count == 3)
         let work = directory.file(".clipkit")
-        let run = try #require(try FileManager.default.contentsOfDirectory(atPath: work).first { $0.hasPrefix("extend-") })
+        let run = try #require(try FileManager.default.contentsOfDirectory(atPath: work).first { $0.hasPrefix("run-") })
         for k in 1...2 {
             let frame = "\(work)/\(run)/segment-0\(k)-last.png"
             // The frame handed over is the exact last frame of segment k ...

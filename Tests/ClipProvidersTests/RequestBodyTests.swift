@@ -82,7 +82,37 @@ struct RequestBodyTests {
         #expect(body.string(at: "user_prompt") == "keep going")
         #expect(body["duration"] == nil)
         #expect(body["model_name"] == nil)
+        #expect(body["aspect_ratio"] == nil)
         #expect(body["expand_prompt"] == .bool(false))
+    }
+
+    @Test func kkiaiSendsTheAspectRatioAlways() throws {
+        let plain = try JSONValue.parse(client(.kkiai).createBody(for: GenerationRequest(prompt: "wind")))
+        #expect(plain.string(at: "aspect_ratio") == "16:9")
+        let textPortrait = try JSONValue.parse(
+            client(.kkiai).createBody(for: GenerationRequest(prompt: "wind", aspectRatio: "9:16")))
+        #expect(textPortrait.string(at: "aspect_ratio") == "9:16")
+        let portrait = GenerationRequest(
+            prompt: "wind", startImage: .dataURI("data:image/png;base64,iVBORw0KGgo="), aspectRatio: "9:16")
+        let body = try JSONValue.parse(client(.kkiai).createBody(for: portrait))
+        #expect(body.string(at: "aspect_ratio") == "9:16")
+    }
+
+    @Test func enhancePromptSetsKKIAIExpandPromptAndPixwithPromptOptimizationBothWays() throws {
+        for enhance in [true, false] {
+            let request = GenerationRequest(prompt: "a cat", enhancePrompt: enhance)
+            let kkiai = try JSONValue.parse(client(.kkiai).createBody(for: request))
+            #expect(kkiai["expand_prompt"] == .bool(enhance))
+            let pixwith = try JSONValue.parse(client(.pixwith).createBody(for: request))
+            #expect(pixwith.value(at: "options.prompt_optimization") == .bool(enhance))
+        }
+    }
+
+    @Test func piapiDialectAHasNoPromptEnhancementField() throws {
+        let plain = try client(.piapi).createBody(for: GenerationRequest(prompt: "a cat"))
+        let enhanced = try client(.piapi).createBody(for: GenerationRequest(prompt: "a cat", enhancePrompt: true))
+        #expect(try JSONValue.parse(plain) == (try JSONValue.parse(enhanced)))
+        #expect(try JSONValue.parse(enhanced).value(at: "input.expand_prompt") == nil)
     }
 
     @Test func pixwithTextBodyMatchesTheSeedExample() throws {
@@ -99,9 +129,25 @@ struct RequestBodyTests {
             prompt: "A cat walking in the garden",
             startImage: .url(try #require(seed.httpURL(at: "image_urls.0"))),
             endImage: .url(try #require(seed.httpURL(at: "image_urls.1"))),
-            resolution: "540p", model: "3-4", enhancePrompt: true)
+            resolution: "540p", enhancePrompt: true)
         let body = try JSONValue.parse(client(.pixwith).createBody(for: request))
         #expect(body == seed)
+    }
+
+    @Test func pixwithContinuationFromAStartImageUsesTheImageToVideoModel() throws {
+        let request = GenerationRequest(
+            prompt: "keep walking", startImage: .url(URL(string: "https://img.example/last-frame.png")!))
+        let body = try JSONValue.parse(client(.pixwith).createBody(for: request))
+        #expect(body.string(at: "model_id") == "3-4")
+        #expect(body.value(at: "image_urls") == .array([.string("https://img.example/last-frame.png")]))
+    }
+
+    @Test func pixwithRefusesATextToVideoModelForAContinuation() throws {
+        let request = GenerationRequest(
+            prompt: "keep walking", startImage: .url(URL(string: "https://img.example/last-frame.png")!), model: "2-4")
+        let error = #expect(throws: ProviderError.self) { try client(.pixwith).createBody(for: request) }
+        #expect(error?.kind == .invalidRequest)
+        #expect(error?.field == "model")
     }
 
     @Test func pixwithDefaultsTheRequiredResolutionAndModel() throws {

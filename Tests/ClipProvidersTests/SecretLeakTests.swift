@@ -103,4 +103,66 @@ struct SecretLeakTests {
         #expect(decoded.webhookSecret == nil)
         #expect(decoded.webhookURL == request.webhookURL)
     }
+
+    // MARK: Provider text that echoes the key
+
+    static func client(_ kind: ProviderKind, answering body: String, status: Int = 200) -> any VideoGenerationProvider {
+        ProviderClients.make(
+            ProviderConfiguration(kind: kind, apiKey: APIKey(key)),
+            options: ProviderClientOptions(
+                transport: ScriptedTransport(status: status, json: Data(body.utf8)), retryPolicy: .none))
+    }
+
+    /// A failed task per provider (and per answer family) whose failure text quotes the key.
+    static let failedTasks: [(ProviderKind, String)] = [
+        (
+            .piapi,
+            #"{"code": 200, "message": "success", "data": {"task_id": "t", "status": "failed", "error": {"code": 10000, "message": "upstream refused key \#(key)", "raw_message": "\#(key)"}}}"#
+        ),
+        (.kkiai, #"{"id": "t", "state": "failed", "failure_reason": "token \#(key) was rejected"}"#),
+        (
+            .kkiai,
+            #"{"code": 0, "message": "SUCCEED", "data": {"task_id": "t", "task_status": "failed", "task_status_msg": "token \#(key) was rejected"}}"#
+        ),
+        (.pixwith, #"{"code": 1, "message": "success", "data": {"task_id": "t", "status": 3, "error": "key \#(key) has no credits"}}"#),
+        (.pixwith, #"{"code": 1, "message": "key \#(key) has no credits", "data": {"task_id": "t", "status": 3}}"#),
+        (.luma, #"{"id": "t", "state": "failed", "failure_reason": "Failed to read user input frames for \#(key)"}"#),
+    ]
+
+    @Test(arguments: 0..<failedTasks.count)
+    func aFailureReasonThatEchoesTheKeyIsRedacted(index: Int) async throws {
+        let (kind, body) = Self.failedTasks[index]
+        let snapshot = try await Self.client(kind, answering: body).fetch(taskID: "t")
+        guard case .failed(let reason) = snapshot.state else {
+            Issue.record("\(kind): expected a failed state, got \(snapshot.state)")
+            return
+        }
+        #expect(!reason.contains(Self.key), "\(kind): \(reason)")
+        #expect(reason.contains("<redacted>"), "\(kind): \(reason)")
+        #expect(!ProviderError.taskFailed(reason: reason, provider: kind).description.contains(Self.key))
+        let encoded = String(decoding: try JSONEncoder().encode(snapshot), as: UTF8.self)
+        #expect(!encoded.contains(Self.key), "\(kind): \(encoded)")
+    }
+
+    /// A create refused with a message that quotes the key, per provider.
+    static let refusedCreates: [(ProviderKind, String, Int)] = [
+        (.piapi, #"{"code": 10002, "message": "insufficient credits for \#(key)", "data": {}}"#, 200),
+        (.kkiai, #"{"code": 401, "message": "invalid token \#(key)"}"#, 200),
+        (.kkiai, #"{"code": 0, "message": "accepted \#(key)", "data": null}"#, 200),
+        (.pixwith, #"{"code": 0, "message": "Insufficient credits for \#(key)", "data": null}"#, 200),
+        (.pixwith, #"{"code": 2, "message": "Invalid API key \#(key)", "data": null}"#, 200),
+        (.luma, #"{"detail": "400: bad request from \#(key)"}"#, 400),
+    ]
+
+    @Test(arguments: 0..<refusedCreates.count)
+    func aCreateErrorThatEchoesTheKeyIsRedacted(index: Int) async throws {
+        let (kind, body, status) = Self.refusedCreates[index]
+        let error = await #expect(throws: ProviderError.self) {
+            try await Self.client(kind, answering: body, status: status).submit(GenerationRequest(prompt: "a cat"))
+        }
+        let text = error?.description ?? ""
+        #expect(!text.isEmpty)
+        #expect(!text.contains(Self.key), "\(kind): \(text)")
+        #expect(text.contains("<redacted>"), "\(kind): \(text)")
+    }
 }

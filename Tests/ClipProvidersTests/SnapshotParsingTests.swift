@@ -201,4 +201,129 @@ struct SnapshotParsingTests {
         #expect(s.videoURL?.absoluteString == "https://r2.example/k.mp4?X-Amz-Expires=3600")
         #expect(s.watermarkedVideoURL == nil)
     }
+
+    // MARK: KKIAI code/data family
+
+    @Test func kkiaiEnvelopeFamilySucceedReadsTheResultVideo() async throws {
+        let s = try await fetch(.kkiai, sample: "kkiai/task-envelope-succeed.json")
+        #expect(s.state == .succeeded)
+        #expect(s.taskID == "4665a07c-7641-4809-a133-10786201bb56")
+        #expect(s.videoURL?.absoluteString == "https://storage.cdn-luma.com/dream-machine/4665/video_0.mp4")
+        #expect(s.cost == nil)
+    }
+
+    @Test func kkiaiEnvelopeFamilyFailureCarriesTaskStatusMsg() async throws {
+        let s = try await fetch(.kkiai, sample: "kkiai/task-envelope-failed.json")
+        #expect(s.state == .failed(reason: "Failed to read user input frames"))
+        #expect(s.videoURL == nil)
+    }
+
+    @Test func kkiaiEnvelopeFamilyProcessingIsRunning() async throws {
+        let s = try await fetch(.kkiai, sample: "kkiai/task-envelope-processing.json")
+        #expect(s.state == .running)
+        #expect(s.videoURL == nil)
+    }
+
+    @Test func kkiaiSearchesTheWholeAnswerForTheVideoAsALastResort() async throws {
+        let s = try await fetch(.kkiai, sample: "kkiai/task-envelope-unknown-shape.json")
+        #expect(s.state == .succeeded)
+        #expect(s.videoURL?.absoluteString == "https://storage.cdn-luma.com/dream-machine/4665/out.mp4")
+    }
+
+    func kkiai(_ body: String) async throws -> TaskSnapshot {
+        let client = KKIAIClient(
+            configuration: ProviderConfiguration(kind: .kkiai, apiKey: APIKey("k")),
+            options: ProviderClientOptions(transport: ScriptedTransport(status: 200, json: Data(body.utf8))))
+        return try await client.fetch(taskID: "k")
+    }
+
+    @Test func kkiaiLastResortTakesAURLUnderAVideoNamedKeyEvenWithoutMP4() async throws {
+        let s = try await kkiai(
+            #"{"id": "k", "state": "completed", "result": {"thumb": "https://c.example/t.jpg", "video_link": "https://c.example/stream/k?sig=1"}}"#
+        )
+        #expect(s.videoURL?.absoluteString == "https://c.example/stream/k?sig=1")
+    }
+
+    @Test func kkiaiLastResortIgnoresImagesAndUnfinishedTasks() async throws {
+        let images = try await kkiai(
+            #"{"id": "k", "state": "completed", "request": {"image_url": "https://c.example/start.png"}, "video_cover": "https://c.example/cover.jpg"}"#
+        )
+        #expect(images.state == .succeeded)
+        #expect(images.videoURL == nil)
+        let running = try await kkiai(
+            #"{"id": "k", "state": "processing", "partial": "https://c.example/partial.mp4"}"#)
+        #expect(running.videoURL == nil)
+    }
+
+    @Test func kkiaiLastResortNeverTakesTheClipARequestEchoes() async throws {
+        let both = try await kkiai(
+            #"{"id": "k", "state": "completed", "request": {"source_video": "https://c.example/previous.mp4"}, "output": ["https://c.example/next.mp4"]}"#
+        )
+        #expect(both.videoURL?.absoluteString == "https://c.example/next.mp4")
+        let echoOnly = try await kkiai(
+            #"{"id": "k", "state": "completed", "input": {"video": {"url": "https://c.example/previous.mp4"}}}"#)
+        #expect(echoOnly.videoURL == nil)
+    }
+
+    // MARK: Pixwith failure text
+
+    func pixwith(_ body: String) async throws -> TaskSnapshot {
+        let client = PixwithClient(
+            configuration: ProviderConfiguration(kind: .pixwith, apiKey: APIKey("k")),
+            options: ProviderClientOptions(transport: ScriptedTransport(status: 200, json: Data(body.utf8))))
+        return try await client.fetch(taskID: "p")
+    }
+
+    @Test func pixwithFailureWithoutAReasonFallsBackToTheEnvelopeMessage() async throws {
+        let s = try await pixwith(
+            #"{"code": 1, "message": "Image could not be downloaded", "data": {"task_id": "p", "status": 3, "result_urls": []}}"#
+        )
+        #expect(s.state == .failed(reason: "Image could not be downloaded"))
+    }
+
+    @Test func pixwithFailureReasonInDataWinsAndASuccessMessageIsNoReason() async throws {
+        let withReason = try await pixwith(
+            #"{"code": 1, "message": "Image could not be downloaded", "data": {"task_id": "p", "status": 3, "error": "Content moderation failed"}}"#
+        )
+        #expect(withReason.state == .failed(reason: "Content moderation failed"))
+        let bare = try await pixwith(#"{"code": 1, "message": "success", "data": {"task_id": "p", "status": 3}}"#)
+        #expect(bare.state == .failed(reason: ""))
+    }
+
+    // MARK: Cost
+
+    @Test func piapiCostIsConsumeInTheUsageTypeUnit() async throws {
+        let s = try await piapiOutputWithMeta(#"{"usage": {"type": "point", "frozen": 0, "consume": 1500000}}"#)
+        #expect(s.cost == TaskCost(amount: 1_500_000, unit: "point"))
+        let none = try await piapiOutputWithMeta(#"{"created_at": "2026-02-16T14:29:38Z"}"#)
+        #expect(none.cost == nil)
+    }
+
+    func piapiOutputWithMeta(_ meta: String) async throws -> TaskSnapshot {
+        let body =
+            #"{"code": 200, "message": "success", "data": {"task_id": "t", "status": "completed", "output": null, "meta": "#
+            + meta + "}}"
+        let client = PiAPIClient(
+            configuration: ProviderConfiguration(kind: .piapi, apiKey: APIKey("k")),
+            options: ProviderClientOptions(transport: ScriptedTransport(status: 200, json: Data(body.utf8))))
+        return try await client.fetch(taskID: "t")
+    }
+
+    @Test(arguments: [
+        (ProviderKind.luma, "luma/generation-completed.json"), (.kkiai, "kkiai/task-completed.json"),
+        (.pixwith, "pixwith/task-completed.json"),
+    ])
+    func providersThatStateNoPerTaskCostReportNone(kind: ProviderKind, sample: String) async throws {
+        #expect(try await fetch(kind, sample: sample).cost == nil)
+    }
+
+    @Test func costSurvivesTheSnapshotsCodableRoundTrip() async throws {
+        let s = try await fetch(.piapi, sample: "piapi/create-response.json")
+        let decoded = try JSONDecoder().decode(TaskSnapshot.self, from: JSONEncoder().encode(s))
+        #expect(decoded.cost == TaskCost(amount: 2_000_000, unit: "llm"))
+        // Snapshots written before cost existed still decode.
+        let old = try JSONDecoder().decode(
+            TaskSnapshot.self, from: Data(#"{"taskID": "t", "state": {"queued": {}}, "raw": {}}"#.utf8))
+        #expect(old.cost == nil)
+    }
 }

@@ -18,6 +18,7 @@ struct TaskStateMappingTests {
         ("failed", .failed(reason: "")),
         ("NOT_START", .queued), ("SUBMITTED", .queued), ("QUEUED", .queued), ("IN_PROGRESS", .running),
         ("SUCCESS", .succeeded), ("FAILURE", .failed(reason: "")), ("in_progress", .running), ("", .unknown(raw: "")),
+        ("submitted", .queued), ("succeed", .succeeded), ("Succeed", .succeeded),
     ])
     func kkiaiStatusesOfBothFamiliesMap(status: String, expected: TaskState) {
         #expect(TaskState.kkiai(status) == expected)

@@ -91,7 +91,7 @@ struct ValidationTests {
     }
 
     @Test func dataURIsOnlyWhereAccepted() {
-        let inline = GenerationRequest(prompt: "a", startImage: .dataURI("data:image/png;base64,AAAA"))
+        let inline = GenerationRequest(prompt: "a cat", startImage: .dataURI("data:image/png;base64,AAAA"))
         #expect(message(.kkiai, inline) == nil)
         #expect(message(.piapi, inline)?.contains("upload the file first") == true)
         #expect(message(.luma, inline)?.contains("an http(s) URL the provider can fetch") == true)
@@ -128,7 +128,9 @@ struct ValidationTests {
             message(.pixwith, GenerationRequest(prompt: "a", aspectRatio: "2:1"))?.contains(
                 "16:9, 9:16, 1:1, 4:3, 3:4, 9:21 or 21:9") == true)
         #expect(
-            message(.kkiai, GenerationRequest(prompt: "a", aspectRatio: "9:16"))?.contains("accepted: 16:9") == true)
+            message(.kkiai, GenerationRequest(prompt: "a", aspectRatio: "21:9"))?.contains(
+                "accepted: 16:9, 9:16, 1:1, 4:3 or 3:4") == true)
+        #expect(message(.kkiai, GenerationRequest(prompt: "a", aspectRatio: "9:16")) == nil)
     }
 
     @Test func submitValidatesBeforeSendingAnything() async throws {

@@ -22,6 +22,9 @@ struct ColorTransfer {
         }
     }
 
+    /// The corrected value of one 8-bit sample of plane 0 (Y), 1 (U) or 2 (V).
+    func map(_ value: UInt8, plane: Int) -> UInt8 { tables[plane][Int(value)] }
+
     /// Rewrites the planes of an 8-bit 4:2:0 frame in place (make it writable first).
     func apply(to frame: Frame) {
         frame.forEachPlane420 { index, base, stride, width, height in

@@ -4,6 +4,8 @@ import GRDB
 /// Where runs, attempts and their steps are recorded before the next step starts.
 public protocol Journal: Sendable {
     func runs() async throws -> [JournalRun]
+    /// The runs writing `output`, newest first.
+    func runs(output: String) async throws -> [JournalRun]
     func run(id: String) async throws -> JournalRun?
     func save(_ run: JournalRun) async throws
     func attempts(runID: String) async throws -> [JournalAttempt]
@@ -80,11 +82,30 @@ public final class SQLiteJournal: Journal {
                 t.column("at", .datetime).notNull()
             }
         }
+        migrator.registerMigration("Client references, resolved requests and expectations") { db in
+            try db.alter(table: "run") { t in
+                t.add(column: "baseURL", .text)
+                t.add(column: "result", .text)
+            }
+            try db.alter(table: "attempt") { t in
+                t.add(column: "clientRef", .text)
+                t.add(column: "wireBody", .text)
+                t.add(column: "expectations", .text)
+                t.add(column: "cost", .text)
+            }
+            try db.create(index: "attempt_on_clientRef", on: "attempt", columns: ["clientRef"], unique: true)
+        }
         return migrator
     }
 
     public func runs() async throws -> [JournalRun] {
         try await database.read { try JournalRun.order(Column("createdAt").desc).fetchAll($0) }
+    }
+
+    public func runs(output: String) async throws -> [JournalRun] {
+        try await database.read {
+            try JournalRun.filter(Column("output") == output).order(Column("createdAt").desc).fetchAll($0)
+        }
     }
 
     public func run(id: String) async throws -> JournalRun? {
@@ -127,6 +148,7 @@ public actor InMemoryJournal: Journal {
     public init() {}
 
     public func runs() -> [JournalRun] { runsByID.values.sorted { $0.createdAt > $1.createdAt } }
+    public func runs(output: String) -> [JournalRun] { runs().filter { $0.output == output } }
     public func run(id: String) -> JournalRun? { runsByID[id] }
     public func save(_ run: JournalRun) { runsByID[run.id] = run }
     public func attempts(runID: String) -> [JournalAttempt] {

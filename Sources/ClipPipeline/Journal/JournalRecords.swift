@@ -7,9 +7,11 @@ public struct JournalRun: Codable, Sendable, Hashable, FetchableRecord, Persista
 
     public enum State: String, Codable, Sendable {
         case running, succeeded, failed
+        /// Stopped on a submit whose outcome is unknown: a person settles it with `clipkit jobs resolve`.
+        case needsAttention = "needs-attention"
     }
 
-    /// Stable id derived from the command's parameters, so rerunning the same command resumes it.
+    /// Fixed when the run is created; a rerun of the same command finds the run by its output.
     public var id: String
     /// "generate" or "extend".
     public var kind: String
@@ -20,6 +22,10 @@ public struct JournalRun: Codable, Sendable, Hashable, FetchableRecord, Persista
     public var plan: String
     public var state: State
     public var message: String?
+    /// The provider's base URL the run's tasks live at (never a key).
+    public var baseURL: String?
+    /// The finished run's report (JSON), so a rerun of a finished command pays nothing and prints it.
+    public var result: String?
     public var createdAt: Date
     public var updatedAt: Date
 
@@ -43,8 +49,12 @@ public struct JournalAttempt: Codable, Sendable, Hashable, FetchableRecord, Pers
     public static let databaseTableName = "attempt"
 
     public enum Step: String, Codable, Sendable, Comparable, CaseIterable {
-        /// About to submit: the request is fixed, no task exists yet.
+        /// The request is fixed, nothing has been sent.
         case planned
+        /// The create request is (or was) in flight: recorded, with the client reference, before the
+        /// POST. An attempt found here after a crash may or may not have created a paid task: it is
+        /// reconciled, never resubmitted blindly.
+        case submitting
         /// The provider accepted the task; its id is known.
         case submitted
         /// The provider finished the task.
@@ -62,14 +72,40 @@ public struct JournalAttempt: Codable, Sendable, Hashable, FetchableRecord, Pers
 
         var order: Int { Step.allCases.firstIndex(of: self)! }
         public static func < (lhs: Step, rhs: Step) -> Bool { lhs.order < rhs.order }
+
+        /// The attempt's one lifecycle: each step goes forward to the next, a finished task may need its
+        /// file fetched again (back to `submitted`), and any step before `checked` may end in `failed`.
+        public func canMove(to next: Step) -> Bool {
+            switch (self, next) {
+            case (.failed, _): return false
+            case (_, .failed): return self < .checked || self == .checked
+            case (.planned, .submitting), (.submitting, .submitted), (.submitted, .completed), (.submitted, .downloaded),
+                (.completed, .downloaded), (.downloaded, .checked), (.checked, .frameExtracted),
+                (.frameExtracted, .frameHosted), (.frameHosted, .frameHosted):
+                return true
+            case (.completed, .submitted), (.downloaded, .submitted), (.checked, .submitted), (.frameExtracted, .submitted),
+                (.frameHosted, .submitted):
+                return true  // the downloaded file went missing: fetch it again from the task
+            default: return false
+            }
+        }
     }
 
     public var runID: String
     public var segment: Int
     public var attempt: Int
     public var step: Step
-    /// The request as sent (JSON, secrets omitted).
+    /// The resolved request (JSON, secrets omitted, data URIs shortened).
     public var request: String
+    /// ClipKit's own reference for the submit (a UUID), recorded before the POST and carried in the
+    /// webhook URL, so a callback or a search of the provider's tasks can tie a task to this attempt.
+    public var clientRef: String?
+    /// The create body exactly as sent (JSON, with secrets and inline images redacted).
+    public var wireBody: String?
+    /// The QA expectations the clip is checked against and where they came from (``ExpectationChoice`` JSON).
+    public var expectations: String?
+    /// The task's cost as the provider states it (JSON), when it states one.
+    public var cost: String?
     public var taskID: String?
     public var submittedAt: Date?
     public var completedAt: Date?
@@ -87,6 +123,15 @@ public struct JournalAttempt: Codable, Sendable, Hashable, FetchableRecord, Pers
     public var generationSeconds: Double?
     public var failure: String?
     public var updatedAt: Date
+
+    /// Moves the attempt along its lifecycle (``Step/canMove(to:)``).
+    /// - Throws: ``PipelineError`` for a move the lifecycle does not have (a bug, never user input).
+    public mutating func move(to next: Step) throws {
+        guard step.canMove(to: next) else {
+            throw PipelineError("segment \(segment + 1), attempt \(attempt + 1): cannot go from \(step.rawValue) to \(next.rawValue)")
+        }
+        step = next
+    }
 
     public init(runID: String, segment: Int, attempt: Int, request: String, now: Date = Date()) {
         self.runID = runID

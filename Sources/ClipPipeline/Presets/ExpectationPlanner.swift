@@ -57,6 +57,11 @@ public struct ExpectationPlanner: Sendable {
 
         var chosen = preset
         var chosenBy = "--preset"
+        if chosen == nil, let recorded = sidecar?.expectations {
+            // The expectations the clip was checked against when it was made: the request that was sent.
+            return finish(
+                recorded, source: "sidecar (\(sidecar?.expectationSource ?? "as generated"))", warnings: warnings)
+        }
         if chosen == nil, let name = sidecar?.preset, !name.isEmpty {
             do {
                 chosen = try library.load(name)
@@ -87,6 +92,13 @@ public struct ExpectationPlanner: Sendable {
             source = "default"
         }
 
+        return finish(expectations, source: source, warnings: warnings)
+    }
+
+    /// Applies the command-line overrides.
+    private func finish(_ expectations: ClipExpectations, source: String, warnings: [String]) -> Plan {
+        var expectations = expectations
+        var source = source
         if let seconds = overrides.durationSeconds {
             expectations.duration = DurationExpectation(
                 seconds: seconds, toleranceSeconds: expectations.duration?.toleranceSeconds ?? 0.1)

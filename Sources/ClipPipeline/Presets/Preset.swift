@@ -75,6 +75,9 @@ public struct Preset: Sendable, Codable, Hashable {
 public struct PresetRequest: Sendable, Codable, Hashable {
     public var provider: String
     public var model: String?
+    /// Further model ids the preset stands for, where a provider uses one id for text and another for
+    /// images (Pixwith 2-4 and 3-4).
+    public var alsoModels: [String]?
     public var durationSeconds: Double?
     public var aspectRatio: String?
     public var resolution: String?
@@ -94,7 +97,14 @@ public struct PresetRequest: Sendable, Codable, Hashable {
 
     enum CodingKeys: String, CodingKey {
         case provider, model, resolution, loop
+        case alsoModels = "also_models"
         case durationSeconds = "duration_s"
         case aspectRatio = "aspect_ratio"
+    }
+
+    /// Whether the preset stands for requests to this model id (exactly; no model matches no model).
+    public func covers(model id: String?) -> Bool {
+        guard let id = id?.lowercased() else { return model == nil }
+        return ([model].compactMap { $0 } + (alsoModels ?? [])).contains { $0.lowercased() == id }
     }
 }

@@ -71,17 +71,23 @@ public struct PresetLibrary: Sendable {
         availableNames().compactMap { try? load($0) }
     }
 
-    /// The preset made for this request: same provider, and the same model, resolution and duration
-    /// where both sides state them. Nil when none matches.
+    /// The one preset made for exactly this request: the same provider, model, resolution (both unset
+    /// where the provider takes none) and duration, and an aspect ratio the preset covers. Nil when none
+    /// or several match: no wildcard, no alphabetical luck.
     public func matching(_ request: ClipSidecar.Request) -> Preset? {
-        guard let provider = request.provider?.lowercased() else { return nil }
-        return all().first { preset in
-            guard let p = preset.request, p.provider.lowercased() == provider else { return false }
-            if let a = p.model, let b = request.model, a.lowercased() != b.lowercased() { return false }
-            if let a = p.resolution, let b = request.resolution, a.lowercased() != b.lowercased() { return false }
-            if let a = p.durationSeconds, let b = request.durationSeconds, abs(a - b) > 0.01 { return false }
-            return true
+        guard let provider = request.provider?.lowercased(), let aspect = request.aspectRatio,
+            let seconds = request.durationSeconds
+        else { return nil }
+        let matches = all().filter { preset in
+            guard let p = preset.request, p.provider.lowercased() == provider,
+                p.covers(model: request.model),
+                p.resolution?.lowercased() == request.resolution?.lowercased(),
+                let presetSeconds = p.durationSeconds, abs(presetSeconds - seconds) < 0.01
+            else { return false }
+            let offered = preset.aspectRatios.isEmpty ? [p.aspectRatio].compactMap { $0 } : preset.aspectRatios
+            return offered.contains(aspect)
         }
+        return matches.count == 1 ? matches[0] : nil
     }
 
     static func read(path: String) throws(PresetError) -> Preset {

@@ -22,6 +22,8 @@ public struct TaskSnapshot: Codable, Hashable, Sendable {
     public var height: Int?
     /// Progress in 0...1, when the provider reports it.
     public var progress: Double?
+    /// What the task cost, when the provider states it per task (PiAPI); `nil` when it does not.
+    public var cost: TaskCost?
     /// The provider's response body (redacted), for the sidecar and for debugging.
     public var raw: Data
 
@@ -35,6 +37,7 @@ public struct TaskSnapshot: Codable, Hashable, Sendable {
         width: Int? = nil,
         height: Int? = nil,
         progress: Double? = nil,
+        cost: TaskCost? = nil,
         raw: Data = Data("{}".utf8)
     ) {
         self.taskID = taskID
@@ -46,11 +49,13 @@ public struct TaskSnapshot: Codable, Hashable, Sendable {
         self.width = width
         self.height = height
         self.progress = progress
+        self.cost = cost
         self.raw = raw
     }
 
     private enum CodingKeys: String, CodingKey {
-        case taskID, state, videoURL, watermarkedVideoURL, thumbnailURL, lastFrameURL, width, height, progress, raw
+        case taskID, state, videoURL, watermarkedVideoURL, thumbnailURL, lastFrameURL, width, height, progress, cost
+        case raw
     }
 
     public init(from decoder: any Decoder) throws {
@@ -64,6 +69,7 @@ public struct TaskSnapshot: Codable, Hashable, Sendable {
         width = try c.decodeIfPresent(Int.self, forKey: .width)
         height = try c.decodeIfPresent(Int.self, forKey: .height)
         progress = try c.decodeIfPresent(Double.self, forKey: .progress)
+        cost = try c.decodeIfPresent(TaskCost.self, forKey: .cost)
         raw = (try c.decodeIfPresent(JSONValue.self, forKey: .raw))?.encoded() ?? Data("{}".utf8)
     }
 
@@ -78,6 +84,21 @@ public struct TaskSnapshot: Codable, Hashable, Sendable {
         try c.encodeIfPresent(width, forKey: .width)
         try c.encodeIfPresent(height, forKey: .height)
         try c.encodeIfPresent(progress, forKey: .progress)
+        try c.encodeIfPresent(cost, forKey: .cost)
         try c.encode((try? JSONValue.parse(raw)) ?? .null, forKey: .raw)
+    }
+}
+
+extension TaskSnapshot {
+    /// A copy whose provider text (a failure reason, an unknown status) went through `redact`, so a key a
+    /// provider echoes never reaches an error, the journal or `jobs list`. ``raw`` is redacted separately.
+    func redactingText(_ redact: (String) -> String) -> TaskSnapshot {
+        var copy = self
+        switch state {
+        case .failed(let reason): copy.state = .failed(reason: redact(reason))
+        case .unknown(let raw): copy.state = .unknown(raw: redact(raw))
+        default: break
+        }
+        return copy
     }
 }

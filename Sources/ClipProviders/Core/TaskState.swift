@@ -50,13 +50,14 @@ extension TaskState {
         }
     }
 
-    /// Maps a KKIAI status: the web-app states (`pending`, `processing`, `completed`, `failed`) and the
+    /// Maps a KKIAI status: the web-app states (`pending`, `processing`, `completed`, `failed`), the
+    /// `code`/`data` envelope's `data.task_status` (`submitted`, `processing`, `succeed`, `failed`) and the
     /// relay states (`NOT_START`, `SUBMITTED`, `QUEUED`, `IN_PROGRESS`, `SUCCESS`, `FAILURE`), case-insensitively.
     public static func kkiai(_ status: String, failureReason: String? = nil) -> TaskState {
         switch normalized(status) {
         case "pending", "queued", "not_start", "submitted", "waiting": .queued
         case "processing", "dreaming", "in_progress", "running": .running
-        case "completed", "success", "succeeded": .succeeded
+        case "completed", "success", "succeeded", "succeed": .succeeded
         case "failed", "failure", "error": .failed(reason: failureReason ?? "")
         case "cancelled", "canceled": .cancelled
         default: .unknown(raw: status)

@@ -39,6 +39,23 @@ public protocol VideoGenerationProvider: Sendable {
     /// Uploads an image to the provider's own storage and returns a URL the provider can read.
     /// - Throws: ``ProviderError/Kind/unsupported`` where the provider has no upload endpoint.
     func uploadImage(_ data: Data, fileName: String) async throws -> URL
+
+    /// Searches the provider's recent tasks for the one a create request made, when that request's answer
+    /// was lost (the process died, the connection dropped): the tasks created since `since` whose echoed
+    /// request matches `request`.
+    func findSubmittedTask(for request: GenerationRequest, since: Date) async throws -> TaskLookup
+}
+
+/// What a search of a provider's recent tasks found for a create request whose answer was lost.
+public enum TaskLookup: Sendable, Hashable {
+    /// Exactly one task matches: adopt it.
+    case found(taskID: String)
+    /// The provider lists its tasks and none matches: the request did not create a task.
+    case notFound
+    /// Several tasks match: a person must choose.
+    case ambiguous(taskIDs: [String])
+    /// The provider cannot list its tasks.
+    case unsupported
 }
 
 extension VideoGenerationProvider {
@@ -48,5 +65,9 @@ extension VideoGenerationProvider {
 
     public func uploadImage(_ data: Data, fileName: String) async throws -> URL {
         throw ProviderError.unsupported("uploading images", provider: kind)
+    }
+
+    public func findSubmittedTask(for request: GenerationRequest, since: Date) async throws -> TaskLookup {
+        .unsupported
     }
 }

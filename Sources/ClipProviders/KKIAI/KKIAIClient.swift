@@ -12,37 +12,14 @@ public struct KKIAIClient: VideoGenerationProvider {
         self.http = ProviderHTTPClient(configuration: configuration, options: options)
     }
 
-    public var capabilities: ProviderCapabilities {
-        ProviderCapabilities(
-            acceptsDataURI: true,
-            uploadsImages: false,
-            nativeExtend: true,
-            webhooks: .unsignedURL,
-            cancels: false,
-            durations: [5],
-            resolutions: ["720p", "1080p"],
-            // The create request has no aspect-ratio field: the web app renders 16:9 from text, or follows
-            // the start image's shape.
-            aspectRatios: ["16:9"],
-            models: ["ray-v2", "ray-v1"]
-        )
-    }
+    public var capabilities: ProviderCapabilities { ProviderProfile.kkiai.capabilities }
 
     public func validate(_ request: GenerationRequest) throws {
-        var caps = capabilities
-        if request.startImage != nil || request.extend != nil {
-            // With an image (or a video to extend) the output follows its shape; accept what was asked.
-            caps.aspectRatios.append(request.aspectRatio)
-        }
-        try RequestValidation.validateCommon(request, capabilities: caps, provider: kind)
-        if request.extend != nil && request.loop {
-            throw ProviderError.invalidRequest(
-                field: "loop", value: "with extend", accepted: "no loop option when extending", provider: kind)
-        }
+        try ProviderProfile.kkiai.validate(request)
     }
 
     public func createBody(for request: GenerationRequest) throws -> Data {
-        try validate(request)
+        let request = try ProviderProfile.kkiai.resolve(request)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.withoutEscapingSlashes]
         if request.extend != nil {
@@ -65,7 +42,8 @@ public struct KKIAIClient: VideoGenerationProvider {
                 notifyHook: request.webhookURL?.absoluteString,
                 resolution: request.resolution?.lowercased() ?? "720p",
                 duration: "\(request.duration)s",
-                modelName: request.model ?? capabilities.defaultModel
+                modelName: request.model ?? capabilities.defaultModel,
+                aspectRatio: request.aspectRatio
             ))
     }
 
@@ -77,8 +55,13 @@ public struct KKIAIClient: VideoGenerationProvider {
         let response = try await http.send(
             .POST, try http.url(path), headers: try headers(), body: body, kind: .create, operation: "create task")
         let id = try http.readCreatedTaskID(response) {
-            guard let id = try parse(response, what: "create answer").taskID else {
-                throw ProviderError.decoding("create answer", detail: "no id or data.task_id", provider: kind)
+            let answer = try parse(response, what: "create answer")
+            guard let id = answer.taskID else {
+                let said = [answer.json.string(at: "code").map { "code \($0)" }, answer.message]
+                    .compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: ", ")
+                throw ProviderError.decoding(
+                    "create answer", detail: http.redact("no id or data.task_id" + (said.isEmpty ? "" : " (\(said))")),
+                    provider: kind)
             }
             return id
         }
@@ -92,7 +75,8 @@ public struct KKIAIClient: VideoGenerationProvider {
             kind: .read, operation: "get task")
         let answer = try parse(response, what: "task answer")
         return Self.snapshot(
-            answer, fallbackID: taskID, raw: SnapshotRedaction.redact(answer.json, apiKey: http.apiKey))
+            answer, fallbackID: taskID, raw: SnapshotRedaction.redact(answer.json, apiKey: http.apiKey)
+        ).redactingText(http.redact)
     }
 
     private func headers() throws -> HTTPHeaders {
@@ -103,19 +87,27 @@ public struct KKIAIClient: VideoGenerationProvider {
         try http.checkStatus(response)
         let answer = KKIAIWire.Answer(json: try http.parseJSON(response.body, what: what))
         if let error = answer.envelopeError {
-            throw ProviderError.apiError(code: error.code, message: http.redact(error.message), provider: kind)
+            throw ProviderError.apiError(
+                code: http.redact(error.code), message: http.redact(error.message), provider: kind)
         }
         return answer
     }
 
-    /// Builds a snapshot from any KKIAI answer family (also used for callbacks).
+    /// Builds a snapshot from any KKIAI answer family (also used for callbacks). The video is read from the
+    /// documented paths first (`video_raw`, `artifact.video_raw`, `video`, `video.download_url`,
+    /// `data.task_result.videos[0]`), then, for a succeeded task, from anywhere in the answer.
     static func snapshot(_ answer: KKIAIWire.Answer, fallbackID: String, raw: Data) -> TaskSnapshot {
         let g = answer.generation
         let state = TaskState.kkiai(answer.status ?? "", failureReason: answer.failureReason)
         let raw1 = g.httpURL(at: "video_raw.url") ?? g.httpURL(at: "artifact.video_raw.url")
         let marked = g.httpURL(at: "video.url") ?? g.httpURL(at: "artifact.video.url")
         let download = g.httpURL(at: "video.download_url") ?? answer.json.httpURL(at: "download_url")
-        let video = raw1 ?? marked ?? download
+        // The code/data family's result list (`data.task_result.videos[0].url`).
+        let listed = answer.json.httpURL(at: "data.task_result.videos.0.url")
+            ?? answer.json.httpURL(at: "task_result.videos.0.url")
+        // Only a finished task is searched: an unfinished one may carry a partial (progress) video.
+        let found = state == .succeeded ? KKIAIVideoSearch.find(in: answer.json) : nil
+        let video = raw1 ?? marked ?? download ?? listed ?? found
         let sizeSource = g["video_raw"] ?? g.value(at: "artifact.video_raw") ?? g["video"]
         var progress = g.number(at: "progress") ?? answer.json.number(at: "progress")
         if let p = progress, p > 1 { progress = p / 100 }

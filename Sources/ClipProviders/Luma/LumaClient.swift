@@ -9,7 +9,7 @@ import NIOHTTP1
 /// with `keyframes.frame0 = {type: "generation", id}`.
 public struct LumaClient: VideoGenerationProvider {
     public let kind = ProviderKind.luma
-    private let http: ProviderHTTPClient
+    let http: ProviderHTTPClient
 
     public init(configuration: ProviderConfiguration, options: ProviderClientOptions = ProviderClientOptions()) {
         self.http = ProviderHTTPClient(configuration: configuration, options: options)
@@ -18,38 +18,14 @@ public struct LumaClient: VideoGenerationProvider {
     /// The generations path under the base URL.
     static let generationsPath = "/dream-machine/v1/generations"
 
-    public var capabilities: ProviderCapabilities {
-        ProviderCapabilities(
-            acceptsDataURI: false,
-            uploadsImages: false,
-            nativeExtend: true,
-            webhooks: .unsignedURL,
-            cancels: false,
-            durations: [5, 9],
-            resolutions: ["540p", "720p", "1080p", "4k"],
-            aspectRatios: ["16:9", "9:16", "1:1", "4:3", "3:4", "21:9", "9:21"],
-            models: ["ray-2", "ray-flash-2", "ray-1-6"]
-        )
-    }
+    public var capabilities: ProviderCapabilities { ProviderProfile.luma.capabilities }
 
     public func validate(_ request: GenerationRequest) throws {
-        let hasKeyframe = request.startImage != nil || request.endImage != nil || request.extend != nil
-        try RequestValidation.validateCommon(
-            request, capabilities: capabilities, provider: kind, promptRequired: !hasKeyframe)
-        let prompt = request.prompt.trimmingCharacters(in: .whitespacesAndNewlines)
-        if !prompt.isEmpty && prompt.count < 3 {
-            throw ProviderError.invalidRequest(
-                field: "prompt", value: "\"\(prompt)\"", accepted: "3 to 5000 characters", provider: kind)
-        }
-        if request.model == "ray-1-6" && (request.duration != 5 || request.resolution != nil) {
-            throw ProviderError.invalidRequest(
-                field: "duration/resolution", value: "with ray-1-6",
-                accepted: "duration and resolution only with ray-2 or ray-flash-2", provider: kind)
-        }
+        try ProviderProfile.luma.validate(request)
     }
 
     public func createBody(for request: GenerationRequest) throws -> Data {
-        try validate(request)
+        let request = try ProviderProfile.luma.resolve(request)
         let model = request.model ?? capabilities.defaultModel
         let frame0: LumaWire.Keyframe? =
             if let extend = request.extend { .generation(extend.taskID) } else {
@@ -94,13 +70,15 @@ public struct LumaClient: VideoGenerationProvider {
         let generation = try http.decode(LumaWire.Generation.self, from: response.body, what: "generation")
         let json = try http.parseJSON(response.body, what: "generation")
         return Self.snapshot(generation, raw: SnapshotRedaction.redact(json, apiKey: http.apiKey))
+            .redactingText(http.redact)
     }
 
-    private func headers() throws -> HTTPHeaders {
+    func headers() throws -> HTTPHeaders {
         ["Authorization": "Bearer \(try http.requireKey().value)"]
     }
 
-    /// Builds a snapshot from a Generation object (poll answer or callback body).
+    /// Builds a snapshot from a Generation object (poll answer or callback body). No cost: Luma documents no
+    /// per-generation charge field (only `GET /credits`, the account balance).
     static func snapshot(_ generation: LumaWire.Generation, raw: Data) -> TaskSnapshot {
         func url(_ s: String?) -> URL? {
             guard let s, !s.isEmpty, let url = URL(string: s), RequestValidation.isHTTP(url) else { return nil }

@@ -17,31 +17,16 @@ public struct PiAPIClient: VideoGenerationProvider {
         self.uploadBaseURL = configuration.uploadBaseURL ?? URL(string: ProviderConfiguration.piapiUploadBaseURL)!
     }
 
-    public var capabilities: ProviderCapabilities {
-        ProviderCapabilities(
-            acceptsDataURI: false,
-            uploadsImages: true,
-            nativeExtend: false,
-            webhooks: .sharedSecretHeader,
-            cancels: true,
-            durations: [5, 10],
-            resolutions: [],
-            aspectRatios: ["16:9", "9:16", "1:1", "4:3", "3:4", "21:9"],
-            models: ["ray-v2", "ray-v1"]
-        )
-    }
+    public var capabilities: ProviderCapabilities { ProviderProfile.piapi.capabilities }
 
     public func validate(_ request: GenerationRequest) throws {
-        try RequestValidation.validateCommon(request, capabilities: capabilities, provider: kind)
-        if request.duration == 10 && (request.startImage != nil || request.endImage != nil) {
-            throw ProviderError.invalidRequest(
-                field: "duration", value: "10 s with a start or end image", accepted: "5 s when images are given",
-                provider: kind)
-        }
+        try ProviderProfile.piapi.validate(request)
     }
 
     public func createBody(for request: GenerationRequest) throws -> Data {
-        try validate(request)
+        let request = try ProviderProfile.piapi.resolve(request)
+        // Dialect A (the seed's) has no prompt-enhancement field (`expand_prompt` exists only in Dialect B's
+        // `input`), so `enhancePrompt` cannot be honoured here and is not sent: the capability model should say so.
         let body = PiAPIWire.CreateBody(
             input: PiAPIWire.Input(
                 model: request.model ?? capabilities.defaultModel,
@@ -68,7 +53,7 @@ public struct PiAPIClient: VideoGenerationProvider {
         let response = try await http.send(
             .POST, try http.url("/api/v1/task"), headers: try headers(), body: body, kind: .create,
             operation: "create task")
-        let id = try http.readCreatedTaskID(response) { try decodeTask(response, what: "create answer").taskID }
+        let id = try http.readCreatedTaskID(response) { try decodeTask(response, what: "create answer").task.taskID }
         http.logger?.info("PiAPI task created", metadata: ["taskID": "\(id)"])
         return id
     }
@@ -78,9 +63,9 @@ public struct PiAPIClient: VideoGenerationProvider {
             .GET, try http.url("/api/v1/task/\(ProviderHTTPClient.pathSegment(taskID))"), headers: try headers(),
             kind: .read,
             operation: "get task")
-        let task = try decodeTask(response, what: "task answer")
-        let json = try http.parseJSON(response.body, what: "task answer")
+        let (task, json) = try decodeTask(response, what: "task answer")
         return Self.snapshot(task: task, raw: SnapshotRedaction.redact(json, apiKey: http.apiKey))
+            .redactingText(http.redact)
     }
 
     public func cancel(taskID: String) async throws {
@@ -89,11 +74,8 @@ public struct PiAPIClient: VideoGenerationProvider {
             kind: .read,
             operation: "cancel task")
         try http.checkStatus(response)
-        if let envelope = try? JSONDecoder().decode(PiAPIWire.Envelope<JSONValue>.self, from: response.body),
-            let code = envelope.code, code != 200
-        {
-            throw ProviderError.apiError(
-                code: String(code), message: http.redact(envelope.message ?? ""), provider: kind)
+        if let json = try? JSONValue.parse(response.body) {
+            try checkEnvelope(json)
         }
     }
 
@@ -121,10 +103,7 @@ public struct PiAPIClient: VideoGenerationProvider {
             kind: .read, operation: "upload image")
         try http.checkStatus(response)
         let json = try http.parseJSON(response.body, what: "upload answer")
-        if let code = json.number(at: "code"), code != 200 {
-            throw ProviderError.apiError(
-                code: String(Int(code)), message: http.redact(json.string(at: "message") ?? ""), provider: kind)
-        }
+        try checkEnvelope(json)
         // The docs put the URL in data.url; PiAPI's own CLI reads a top-level url. Accept both.
         guard let url = json.httpURL(at: "data.url") ?? json.httpURL(at: "url") else {
             throw ProviderError.decoding("upload answer", detail: "no data.url", provider: kind)
@@ -138,17 +117,36 @@ public struct PiAPIClient: VideoGenerationProvider {
         ["x-api-key": try http.requireKey().value]
     }
 
-    private func decodeTask(_ response: ProviderHTTPResponse, what: String) throws -> PiAPIWire.TaskData {
+    /// Reads a create or get-task answer: HTTP status, then the envelope's `code`, and only then `data`, so an
+    /// answer such as `{"code": 10002, "message": "insufficient credits", "data": {}}` is the provider's
+    /// refusal (``ProviderError/Kind/apiError``), not an unreadable answer (which, for a create, would mean
+    /// "outcome unknown").
+    private func decodeTask(
+        _ response: ProviderHTTPResponse, what: String
+    ) throws -> (task: PiAPIWire.TaskData, json: JSONValue) {
         try http.checkStatus(response)
-        let envelope = try http.decode(PiAPIWire.Envelope<PiAPIWire.TaskData>.self, from: response.body, what: what)
-        if let code = envelope.code, code != 200 {
-            throw ProviderError.apiError(
-                code: String(code), message: http.redact(envelope.message ?? ""), provider: kind)
+        let json = try http.parseJSON(response.body, what: what)
+        try checkEnvelope(json)
+        guard let data = json["data"], data != .null else {
+            throw ProviderError.decoding(what, detail: "missing data", provider: kind)
         }
-        guard let data = envelope.data, !data.taskID.isEmpty else {
+        let task = try http.decode(PiAPIWire.TaskData.self, from: data.encoded(), what: "\(what) data")
+        guard !task.taskID.isEmpty else {
             throw ProviderError.decoding(what, detail: "missing data.task_id", provider: kind)
         }
-        return data
+        return (task, json)
+    }
+
+    /// Throws the envelope's error when its `code` is present and not 200. The message is the envelope's
+    /// `message`, else the task's `data.error.message`/`raw_message`, with the key redacted.
+    private func checkEnvelope(_ json: JSONValue) throws {
+        guard let code = json.string(at: "code"), code != "200" else { return }
+        let message = [json.string(at: "message"), json.string(at: "data.error.message"),
+            json.string(at: "data.error.raw_message")]
+            .compactMap { $0?.trimmingCharacters(in: .whitespacesAndNewlines) }
+            .first { !$0.isEmpty && $0.lowercased() != "success" }
+        throw ProviderError.apiError(
+            code: http.redact(code), message: http.redact(message ?? "no message"), provider: kind)
     }
 
     /// Builds a snapshot from a task object (poll answer or webhook `data`).
@@ -160,6 +158,11 @@ public struct PiAPIClient: VideoGenerationProvider {
         let dimensionsSource = output.value(at: "video_raw") ?? output.value(at: "video")
         var progress = output.number(at: "progress")
         if let p = progress, p > 1 { progress = p / 100 }
+        // `meta.usage.consume` is what the task was charged, in `meta.usage.type` units ("point" in the docs,
+        // "llm" in the seed answer).
+        let cost = task.meta?.number(at: "usage.consume").map {
+            TaskCost(amount: $0, unit: task.meta?.string(at: "usage.type").flatMap { $0.isEmpty ? nil : $0 } ?? "point")
+        }
         return TaskSnapshot(
             taskID: task.taskID,
             state: state,
@@ -170,6 +173,7 @@ public struct PiAPIClient: VideoGenerationProvider {
             width: dimensionsSource?.number(at: "width").map { Int($0) },
             height: dimensionsSource?.number(at: "height").map { Int($0) },
             progress: progress,
+            cost: cost,
             raw: raw
         )
     }

@@ -47,23 +47,18 @@ enum PiAPIWire {
         var secret: String
     }
 
-    /// `{code, message, data}` around every answer.
-    struct Envelope<Payload: Decodable>: Decodable {
-        var code: Int?
-        var message: String?
-        var data: Payload?
-    }
-
     /// The task object in `data` (create answer, poll answer, webhook body).
     struct TaskData: Decodable {
         var taskID: String
         var status: String?
         var output: JSONValue?
         var error: TaskError?
+        /// `{created_at, started_at, ended_at, usage:{type, frozen, consume}, ...}`.
+        var meta: JSONValue?
 
         enum CodingKeys: String, CodingKey {
             case taskID = "task_id"
-            case status, output, error
+            case status, output, error, meta
         }
     }
 

@@ -38,10 +38,10 @@ struct Extend: AsyncParsableCommand {
     var mode: ChainPlan.Mode = .lastFrame
 
     @Option(help: "drop (remove the repeated first frame of each continuation), keep, or crossfade=SECONDS.")
-    var seam: String = "drop"
+    var seam: SeamMode = .drop
 
     @Option(help: "none, or first: correct each continuation's colours towards the first segment.")
-    var colorMatch: String = "none"
+    var colorMatch: ColorMatchMode = .none
 
     @Flag(help: "Print the per-segment report as JSON.")
     var json = false
@@ -50,8 +50,6 @@ struct Extend: AsyncParsableCommand {
         if prompt.isEmpty && promptsFile == nil { throw ValidationError("give at least one --prompt or --prompts-file") }
         if let segments, !(1...100).contains(segments) { throw ValidationError("--segments must be 1-100") }
         guard (0...10).contains(maxRetries) else { throw ValidationError("--max-retries must be 0-10") }
-        guard SeamMode(parsing: seam) != nil else { throw ValidationError("--seam must be drop, keep or crossfade=SECONDS") }
-        guard ["none", "first"].contains(colorMatch) else { throw ValidationError("--color-match must be none or first") }
     }
 
     func run() async throws {
@@ -63,7 +61,7 @@ struct Extend: AsyncParsableCommand {
             }
             guard !prompts.isEmpty else { throw PipelineError("no prompts") }
             let result = try await ChainCommand.run(
-                kind: "extend", prompts: prompts, segments: segments ?? prompts.count, output: output, workDir: workDir,
+                kind: .extend, prompts: prompts, segments: segments ?? prompts.count, output: output, workDir: workDir,
                 providerOptions: providerOptions, requestOptions: requestOptions, hosting: hosting,
                 maxRetries: maxRetries, mode: mode, seam: seam, colorMatch: colorMatch, webhookURL: nil)
             if json { try Output.json(result) } else { ChainCommand.print(result) }
