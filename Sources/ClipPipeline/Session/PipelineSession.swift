@@ -83,7 +83,7 @@ public struct PipelineSession: Sendable {
             poller: TaskPoller(
                 initialDelay: fastPolling ? .milliseconds(200) : .seconds(5),
                 maximumInterval: fastPolling ? .seconds(1) : .seconds(30), logger: logger),
-            downloader: Downloader(logger: logger), logger: logger)
+            downloader: Downloader(trustedBaseURL: configuration.baseURL, logger: logger), logger: logger)
         var webhook: WebhookFactory?
         if hosting.webhooks, let server {
             let kind = provider.kind
