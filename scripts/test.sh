@@ -2,7 +2,6 @@
 # Sets up a fresh machine (scripts/setup.sh), starts a throwaway PostgreSQL for the queue tests
 # (scripts/postgres.sh; stopped on exit) and runs the whole test suite.
 #
-#
 # Green on a busy machine too: the CLI tests run one clipkit process at a time with deadlines derived from
 # the command and the load (Tests/ClipKitTests/Support/HeavyWork.swift), and Swift Testing runs at most
 # CLIPKIT_TEST_WIDTH test cases at once (default: twice the cores), so media work and the in-process
