@@ -10,7 +10,7 @@ import Foundation
 /// drawn only when standard error is a terminal: piped or redirected, the command stays quiet.
 final class ProgressLine: @unchecked Sendable {
     private let label: String
-    private let total: Int
+    private var total: Int
     private let enabled: Bool
     private let lock = NSLock()
     private var done = 0
@@ -48,6 +48,15 @@ final class ProgressLine: @unchecked Sendable {
         if let item { text += "  " + (item as NSString).lastPathComponent }
         FileHandle.standardError.write(Data(("\r\u{1B}[2K" + text).utf8))
         drawn = true
+    }
+
+    /// Sets how far the work is (for work counted elsewhere, e.g. the gallery builder's callback).
+    func advance(done: Int, total: Int, item: String? = nil) {
+        lock.lock()
+        self.done = done - 1
+        self.total = total
+        lock.unlock()
+        advance(item)
     }
 
     /// Clears the line, so what follows on the terminal starts clean.
