@@ -12,30 +12,8 @@ struct GalleryChainTests {
         let parts = try GalleryTestClips.makeFolder(directory.file("parts"))
         let clips = try GalleryTestClips.makeFolder(directory.file("clips"))
         let lengths = [49, 37, 25]
-        let inputs = try lengths.enumerated().map { i, frames in
-            try GalleryTestClips.good("segment-\(i + 1).mp4", in: parts, frames: frames)
-        }
-        let output = clips + "/chain.mp4"
-        let joined = try ClipJoiner.join(inputs: inputs, output: output, seam: .keep)
+        let joined = try GalleryTestClips.chain("chain.mp4", in: clips, parts: parts, lengths: lengths)
         #expect(joined.segments.map(\.frameCount) == lengths)
-
-        // The sidecar the chain writes, by hand: one segment without cost, one without scores.
-        let segments: [[String: Any]] = joined.segments.enumerated().map { i, segment in
-            var item: [String: Any] = [
-                "segment": i + 1, "prompt": "shot \(i + 1) <b>", "provider": "kkiai", "model": "ray-v2",
-                "task_id": "task-\(i + 1)", "first_frame": segment.firstFrame, "frame_count": segment.frameCount,
-                "verdict": "pass",
-            ]
-            item["cost"] = i == 1 ? NSNull() : ["amount": 2_000_000, "unit": "point"]
-            item["seam_psnr"] = i == 0 ? NSNull() : 43.1 + Double(i)
-            item["seam_ssim"] = i == 0 ? NSNull() : 0.99
-            return item
-        }
-        let sidecar: [String: Any] = [
-            "request": ["prompt": "shot 1"], "provider": "kkiai", "task_id": "task-1",
-            "qa": ["verdict": "pass", "checks": []], "seam_frames": joined.seamFrames, "segments": segments,
-        ]
-        try JSONSerialization.data(withJSONObject: sidecar).write(to: URL(fileURLWithPath: clips + "/chain.clip.json"))
 
         let site = directory.file("site")
         let report = try await GalleryBuilder(inputs: [clips], site: site, qualityCheck: GalleryPresetCheck()).build()
