@@ -88,7 +88,7 @@ public enum GalleryPage {
         .chain ol { margin: 0; padding-left: 18px; font-size: 12px; }
         .chain ol li { margin: 0 0 4px; }
         .chain .prompt { color: var(--text); }
-        .chain .who { color: var(--dim); display: block; font-variant-numeric: tabular-nums; word-break: break-all; }
+        .chain .who { color: var(--dim); display: block; font-variant-numeric: tabular-nums; overflow-wrap: anywhere; }
         .chain li.fail .prompt { color: #ff8f92; } .chain li.warn .prompt { color: #f2c25b; }
         .seams { display: flex; gap: 8px; overflow-x: auto; margin-top: 6px; }
         .seam { flex: 0 0 auto; margin: 0; font-size: 11px; color: var(--dim); }

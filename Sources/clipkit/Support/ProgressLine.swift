@@ -59,6 +59,15 @@ final class ProgressLine: @unchecked Sendable {
         advance(item)
     }
 
+    /// Shows `text` as the line (for work that reports no steps).
+    func note(_ text: String) {
+        guard enabled else { return }
+        lock.lock()
+        defer { lock.unlock() }
+        FileHandle.standardError.write(Data(("\r\u{1B}[2K" + text).utf8))
+        drawn = true
+    }
+
     /// Clears the line, so what follows on the terminal starts clean.
     func finish() {
         guard enabled else { return }
