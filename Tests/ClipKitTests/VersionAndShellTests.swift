@@ -26,7 +26,7 @@ struct VersionAndShellTests {
     func completionScriptIsGeneratedForEachShell(shell: String) throws {
         let run = try CLI.run(["--generate-completion-script", shell])
         #expect(run.status == 0)
-        for word in ["gallery", "check", "--no-check", "--poster-widths"] {
+        for word in ["gallery", "check", "no-check", "poster-widths"] {
             #expect(run.stdout.contains(word), "\(shell) completion lacks \(word)")
         }
         #expect(!run.stdout.contains("manual"), "the hidden man-page command is not offered")
