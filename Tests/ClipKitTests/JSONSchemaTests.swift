@@ -97,6 +97,13 @@ struct JSONSchemaTests {
         try expectValid(gallery, "gallery")
         let summary = try #require(try gallery.json() as? [String: Any])
         #expect(summary["verdicts"] as? [String: Int] == ["pass": 1, "warn": 0, "fail": 1, "unchecked": 0])
+        // The files the gallery writes for other tools: the manifest and each storyboard.
+        let manifest = try String(contentsOfFile: directory.file("site/manifest.json"), encoding: .utf8)
+        #expect(try Self.violations(manifest, command: "gallery-manifest") == [], "\(manifest.prefix(400))")
+        let entries = try #require((try JSONSerialization.jsonObject(with: Data(manifest.utf8)) as? [String: Any])?["clips"] as? [[String: Any]])
+        let folder = try #require(entries.compactMap { $0["asset_dir"] as? String }.first)
+        let storyboard = try String(contentsOfFile: directory.file("site/\(folder)/storyboard.json"), encoding: .utf8)
+        #expect(try Self.violations(storyboard, command: "storyboard") == [])
     }
 
     @Test func schemasRejectOutputsThatBreakTheConvention() throws {
