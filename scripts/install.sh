@@ -10,7 +10,7 @@
 #   PREFIX/share/fish/vendor_completions.d/clipkit.fish
 #   PREFIX/share/man/man1/clipkit.1
 #
-# The release build leaves out debug information (-Xswiftc -g0) and the binary is stripped.
+# The release build leaves out debug information (-Xswiftc -gnone; swiftc has no -g0) and the binary is stripped.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 prefix="${1:-/usr/local}"
@@ -18,8 +18,8 @@ case "$prefix" in /*) ;; *) prefix="$(pwd)/$prefix" ;; esac
 
 scripts/setup.sh
 echo "install: building release (this takes a few minutes)" >&2
-swift build -c release -Xswiftc -g0 --product clipkit >&2
-built="$(swift build -c release -Xswiftc -g0 --product clipkit --show-bin-path)/clipkit"
+swift build -c release -Xswiftc -gnone --product clipkit >&2
+built="$(swift build -c release -Xswiftc -gnone --product clipkit --show-bin-path)/clipkit"
 
 mkdir -p "$prefix/bin" "$prefix/share/clipkit/presets" "$prefix/share/man/man1" \
   "$prefix/share/bash-completion/completions" "$prefix/share/zsh/site-functions" "$prefix/share/fish/vendor_completions.d"
