@@ -2,6 +2,7 @@
 # Builds a stripped release clipkit and installs it with its shell completions, man page and presets.
 #
 #   scripts/install.sh [PREFIX]        (default PREFIX: /usr/local; needs write access to it)
+#   CLIPKIT_INSTALL_BINARY=path/to/clipkit scripts/install.sh PREFIX   (install a binary built elsewhere)
 #
 #   PREFIX/bin/clipkit
 #   PREFIX/share/clipkit/presets/*.json                     (found by the binary: ../share/clipkit/presets)
@@ -16,10 +17,14 @@ cd "$(dirname "$0")/.."
 prefix="${1:-/usr/local}"
 case "$prefix" in /*) ;; *) prefix="$(pwd)/$prefix" ;; esac
 
-scripts/setup.sh
-echo "install: building release (this takes a few minutes)" >&2
-swift build -c release -Xswiftc -gnone --product clipkit >&2
-built="$(swift build -c release -Xswiftc -gnone --product clipkit --show-bin-path)/clipkit"
+if [ -n "${CLIPKIT_INSTALL_BINARY:-}" ]; then
+  built="$CLIPKIT_INSTALL_BINARY"   # an already-built clipkit (e.g. from CI); still stripped on install
+else
+  scripts/setup.sh
+  echo "install: building release (this takes a few minutes)" >&2
+  swift build -c release -Xswiftc -gnone --product clipkit >&2
+  built="$(swift build -c release -Xswiftc -gnone --product clipkit --show-bin-path)/clipkit"
+fi
 
 mkdir -p "$prefix/bin" "$prefix/share/clipkit/presets" "$prefix/share/man/man1" \
   "$prefix/share/bash-completion/completions" "$prefix/share/zsh/site-functions" "$prefix/share/fish/vendor_completions.d"
