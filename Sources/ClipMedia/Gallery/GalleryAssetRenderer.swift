@@ -88,6 +88,7 @@ public enum GalleryAssetRenderer {
         let spriteData = try ImageCodec.encode(sheetPicture, as: .jpeg, quality: settings.spriteQuality)
         try AtomicFile.write(spriteData, to: output("sprite.jpg"))
         try AtomicFile.write(Data(plan.sheet.webVTT(imageName: "sprite.jpg").utf8), to: output("sprite.vtt"))
+        try AtomicFile.write(try Storyboard(sheet: plan.sheet, url: "sprite.jpg").encoded(), to: output("storyboard.json"))
 
         // The animated preview, frames in time order (a missing one repeats the previous).
         let firstPreview = try previewFrames.compactMap { $0 }.first ?? previewRenderer.render(chosen.frame)
@@ -109,7 +110,7 @@ public enum GalleryAssetRenderer {
         return GalleryAssets(
             posters: posterImages, posterSeconds: chosen.seconds,
             sprite: .init(file: "sprite.jpg", format: .jpeg, width: sheetPicture.width, height: sheetPicture.height, bytes: spriteData.count),
-            spriteTrack: "sprite.vtt", spriteSheet: plan.sheet,
+            spriteTrack: "sprite.vtt", storyboard: "storyboard.json", spriteSheet: plan.sheet,
             preview: .init(
                 file: "preview.webp", width: firstPreview.width, height: firstPreview.height, frames: previewFrames.count,
                 fps: settings.previewFPS, bytes: fileSize(output("preview.webp"))),

@@ -31,6 +31,8 @@ public struct GalleryAssets: Sendable, Codable, Hashable {
     public var sprite: Image
     /// The WebVTT thumbnail track (cues point into ``sprite`` with `#xywh=`).
     public var spriteTrack: String
+    /// The storyboard JSON (``Storyboard``) describing the same sheet, for players that take one.
+    public var storyboard: String?
     public var spriteSheet: SpriteSheet
     public var preview: Preview
     /// The ThumbHash of the poster (``ThumbHash``), which also records the display aspect.
@@ -42,7 +44,7 @@ public struct GalleryAssets: Sendable, Codable, Hashable {
     public var warnings: [String]
 
     enum CodingKeys: String, CodingKey {
-        case posters, sprite, preview, warnings
+        case posters, sprite, preview, warnings, storyboard
         case posterSeconds = "poster_s"
         case spriteTrack = "sprite_vtt"
         case spriteSheet = "sprite_sheet"
@@ -53,7 +55,7 @@ public struct GalleryAssets: Sendable, Codable, Hashable {
     }
 
     public init(
-        posters: [Image], posterSeconds: Double, sprite: Image, spriteTrack: String,
+        posters: [Image], posterSeconds: Double, sprite: Image, spriteTrack: String, storyboard: String? = nil,
         spriteSheet: SpriteSheet, preview: Preview, thumbHash: [UInt8], displayWidth: Int, displayHeight: Int,
         durationSeconds: Double, warnings: [String]
     ) {
@@ -61,6 +63,7 @@ public struct GalleryAssets: Sendable, Codable, Hashable {
         self.posterSeconds = posterSeconds
         self.sprite = sprite
         self.spriteTrack = spriteTrack
+        self.storyboard = storyboard
         self.spriteSheet = spriteSheet
         self.preview = preview
         self.thumbHash = thumbHash
@@ -76,6 +79,7 @@ public struct GalleryAssets: Sendable, Codable, Hashable {
         posterSeconds = try container.decode(Double.self, forKey: .posterSeconds)
         sprite = try container.decode(Image.self, forKey: .sprite)
         spriteTrack = try container.decode(String.self, forKey: .spriteTrack)
+        storyboard = try container.decodeIfPresent(String.self, forKey: .storyboard)
         spriteSheet = try container.decode(SpriteSheet.self, forKey: .spriteSheet)
         preview = try container.decode(Preview.self, forKey: .preview)
         let hash = try container.decode(String.self, forKey: .thumbHash)
@@ -96,6 +100,7 @@ public struct GalleryAssets: Sendable, Codable, Hashable {
         try container.encode(posterSeconds, forKey: .posterSeconds)
         try container.encode(sprite, forKey: .sprite)
         try container.encode(spriteTrack, forKey: .spriteTrack)
+        try container.encodeIfPresent(storyboard, forKey: .storyboard)
         try container.encode(spriteSheet, forKey: .spriteSheet)
         try container.encode(preview, forKey: .preview)
         try container.encode(Data(thumbHash).base64EncodedString(), forKey: .thumbHash)
@@ -106,5 +111,5 @@ public struct GalleryAssets: Sendable, Codable, Hashable {
     }
 
     /// Every file this set consists of, relative to its directory.
-    public var files: [String] { posters.map(\.file) + [sprite.file, spriteTrack, preview.file] }
+    public var files: [String] { posters.map(\.file) + [sprite.file, spriteTrack, preview.file] + (storyboard.map { [$0] } ?? []) }
 }

@@ -88,6 +88,8 @@ public struct SpriteSheet: Sendable, Codable, Hashable {
     }
 
     /// `hh:mm:ss.ttt`, the WebVTT cue time format.
+    public static func cueTime(_ seconds: Double) -> String { timestamp(seconds) }
+
     static func timestamp(_ seconds: Double) -> String {
         let millis = Int((max(0, seconds) * 1000).rounded())
         return String(

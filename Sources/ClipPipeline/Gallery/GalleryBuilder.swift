@@ -19,9 +19,12 @@ public struct GalleryBuilder: Sendable {
     public var settings: GallerySettings
     /// Clips processed at once.
     public var jobs: Int
-    /// Run on clips without a sidecar verdict; nil leaves them without a badge.
+    /// Run on clips without a sidecar verdict; nil leaves them "unchecked" (`clipkit gallery --no-check`).
     public var qualityCheck: (any GalleryQualityCheck)?
     public var logger: Logger
+    /// Called after each clip processed in this run (not for reused ones), from a worker thread:
+    /// clips done, clips to process, the clip's name. The CLI draws its progress line from it.
+    public var progress: (@Sendable (_ done: Int, _ total: Int, _ name: String) -> Void)?
 
     public init(
         inputs: [String], site: String, settings: GallerySettings = GallerySettings(), jobs: Int = 2,
@@ -52,23 +55,25 @@ public struct GalleryBuilder: Sendable {
         var entries: [GalleryEntry] = []
         var work: [WorkItem] = []
         var reused = 0
-        for clip in clips {
+        for found in clips {
+            let clip = found.path
             let id = String(ClipFingerprint.hash(clip).prefix(16))
             let fingerprint: String
             do {
                 fingerprint = try ClipFingerprint.compute(path: clip)
             } catch {
-                entries.append(errorEntry(clip: clip, id: id, fingerprint: "", key: key, message: "\(error)"))
+                entries.append(errorEntry(clip: found, id: id, fingerprint: "", key: key, message: "\(error)"))
                 continue
             }
             if var old = previous[id], old.fingerprint == fingerprint, old.settingsKey == key, hasAllFiles(old, site: site) {
                 old.renderSeconds = 0
                 old.media = linkMedia(clip, id: id, site: site)
+                old.source = found.display
                 if let sidecar = try? GallerySidecar.qa(for: clip) { old.qa = sidecar }
                 entries.append(old)
                 reused += 1
             } else {
-                work.append(WorkItem(clip: clip, id: id, fingerprint: fingerprint))
+                work.append(WorkItem(clip: clip, display: found.display, id: id, fingerprint: fingerprint))
             }
         }
 
@@ -104,6 +109,8 @@ public struct GalleryBuilder: Sendable {
 
     struct WorkItem: Sendable {
         var clip: String
+        /// The clip's path for people (``GalleryEntry/source``).
+        var display: String
         var id: String
         var fingerprint: String
     }
@@ -128,6 +135,7 @@ public struct GalleryBuilder: Sendable {
             for _ in 0..<max(1, jobs) { startNext() }
             while let entry = await group.next() {
                 results.append(entry)
+                progress?(results.count, work.count, entry.name)
                 startNext()
             }
             return results
@@ -140,14 +148,26 @@ public struct GalleryBuilder: Sendable {
         let relativeDirectory = "clips/\(item.id)"
         let directory = site + "/" + relativeDirectory
         try? FileManager.default.removeItem(atPath: directory)
-        let info: MediaInfo
+        var info: MediaInfo
         do {
             info = try MediaProbe.probe(path: item.clip)
         } catch {
-            return errorEntry(clip: item.clip, id: item.id, fingerprint: item.fingerprint, key: key, message: Self.reason(error, clip: item.clip))
+            let reason = Self.reason(error, clip: item.clip)
+            var entry = errorEntry(
+                clip: Found(path: item.clip, display: item.display), id: item.id, fingerprint: item.fingerprint, key: key,
+                message: reason)
+            // Not a video file: a failed verdict, never the badge of a good clip.
+            if qualityCheck != nil {
+                entry.qa = (try? GallerySidecar.qa(for: item.clip)) ?? nil
+                    ?? GalleryQA(
+                        verdict: .fail, source: .check,
+                        findings: [.init(name: "readable", status: "fail", message: reason)], basis: "a video file")
+            }
+            return entry
         }
+        info.path = item.display
         var entry = GalleryEntry(
-            id: item.id, name: Self.name(item.clip), source: item.clip, fingerprint: item.fingerprint, settingsKey: key,
+            id: item.id, name: Self.name(item.clip), source: item.display, fingerprint: item.fingerprint, settingsKey: key,
             status: .ok, probe: info)
         do {
             entry.assets = try GalleryAssetRenderer.render(path: item.clip, into: directory, settings: settings.assets)
@@ -160,11 +180,18 @@ public struct GalleryBuilder: Sendable {
         do {
             if let sidecar = try GallerySidecar.qa(for: item.clip) {
                 entry.qa = sidecar
-            } else if let qualityCheck, entry.status == .ok {
+            } else if let qualityCheck {
                 entry.qa = try qualityCheck.check(path: item.clip, info: info)
             }
         } catch {
             logger.warning("QA verdict unavailable", metadata: ["clip": "\(item.clip)", "reason": "\(error)"])
+        }
+        if entry.status == .ok {
+            do {
+                entry.chain = try GalleryChain.make(clip: item.clip, info: info, directory: directory)
+            } catch {
+                logger.warning("chain card unavailable", metadata: ["clip": "\(item.clip)", "reason": "\(error)"])
+            }
         }
         entry.media = linkMedia(item.clip, id: item.id, site: site)
         entry.renderSeconds = (Date().timeIntervalSince(started) * 1000).rounded() / 1000
@@ -176,17 +203,19 @@ public struct GalleryBuilder: Sendable {
         return entry
     }
 
-    private func errorEntry(clip: String, id: String, fingerprint: String, key: String, message: String) -> GalleryEntry {
-        logger.warning("clip gets an error card", metadata: ["clip": "\(clip)", "reason": "\(message)"])
+    private func errorEntry(clip: Found, id: String, fingerprint: String, key: String, message: String) -> GalleryEntry {
+        logger.warning("clip gets an error card", metadata: ["clip": "\(clip.path)", "reason": "\(message)"])
         return GalleryEntry(
-            id: id, name: Self.name(clip), source: clip, fingerprint: fingerprint, settingsKey: key, status: .error,
-            error: message)
+            id: id, name: Self.name(clip.path), source: clip.display, fingerprint: fingerprint, settingsKey: key,
+            status: .error, error: message)
     }
 
-    /// The error's one-line text without the clip's path, which the card shows anyway.
+    /// The error's one-line text without the clip's path, which the card shows anyway (and which
+    /// would put a path of the building machine into the manifest).
     static func reason(_ error: any Error, clip: String) -> String {
-        let text = String(describing: error).split(whereSeparator: \.isNewline).joined(separator: " ")
-        return text.hasPrefix(clip + ": ") ? String(text.dropFirst(clip.count + 2)) : text
+        var text = String(describing: error).split(whereSeparator: \.isNewline).joined(separator: " ")
+        if text.hasPrefix(clip + ": ") { text = String(text.dropFirst(clip.count + 2)) }
+        return text.replacingOccurrences(of: clip, with: name(clip))
     }
 
     // MARK: The previous manifest
@@ -207,7 +236,7 @@ public struct GalleryBuilder: Sendable {
     private func hasAllFiles(_ entry: GalleryEntry, site: String) -> Bool {
         guard entry.status == .ok else { return true }
         guard let directory = entry.assetDirectory, let assets = entry.assets else { return false }
-        return assets.files.allSatisfy { FileManager.default.fileExists(atPath: "\(site)/\(directory)/\($0)") }
+        return (assets.files + (entry.chain?.files ?? [])).allSatisfy { FileManager.default.fileExists(atPath: "\(site)/\(directory)/\($0)") }
     }
 
     // MARK: Files
@@ -244,10 +273,17 @@ public struct GalleryBuilder: Sendable {
         }
     }
 
+    /// A clip found in the inputs: its absolute path, and its path for people (the input folder's
+    /// name and the path below it, or the file's name), which is what the manifest records.
+    struct Found: Sendable {
+        var path: String
+        var display: String
+    }
+
     /// The clips named by `inputs`: files as given, folders walked for video files (hidden files and
-    /// the site itself skipped), each clip once, as absolute paths.
-    static func discover(inputs: [String], excluding site: String) throws -> [String] {
-        var clips: [String] = []
+    /// the site itself skipped), each clip once.
+    static func discover(inputs: [String], excluding site: String) throws -> [Found] {
+        var clips: [Found] = []
         var seen: Set<String> = []
         let manager = FileManager.default
         for input in inputs {
@@ -257,9 +293,10 @@ public struct GalleryBuilder: Sendable {
                 throw GalleryError.input(input, "no such file or folder")
             }
             if !isDirectory.boolValue {
-                if seen.insert(path).inserted { clips.append(path) }
+                if seen.insert(path).inserted { clips.append(Found(path: path, display: name(path))) }
                 continue
             }
+            let folderName = path == "/" ? "" : name(path) + "/"
             guard let walker = manager.enumerator(atPath: path) else { throw GalleryError.input(input, "cannot list the folder") }
             var found: [String] = []
             while let relative = walker.nextObject() as? String {
@@ -271,7 +308,9 @@ public struct GalleryBuilder: Sendable {
                 }
                 if videoExtensions.contains((name as NSString).pathExtension.lowercased()) { found.append(full) }
             }
-            for clip in found.sorted() where seen.insert(clip).inserted { clips.append(clip) }
+            for clip in found.sorted() where seen.insert(clip).inserted {
+                clips.append(Found(path: clip, display: folderName + String(clip.dropFirst(path.count + 1))))
+            }
         }
         return clips
     }

@@ -7,7 +7,7 @@ import Foundation
 /// ``GalleryEntry/media``, is relative to the site folder, so the folder can be moved or served as is.
 public struct GalleryManifest: Sendable, Codable, Hashable {
     /// Bumped when the manifest's shape changes; an older manifest is rebuilt from scratch.
-    public static let currentVersion = 1
+    public static let currentVersion = 2
 
     public var version: Int
     public var generatedAt: String
@@ -54,7 +54,8 @@ public struct GalleryEntry: Sendable, Codable, Hashable {
     public var id: String
     /// The clip's file name.
     public var name: String
-    /// The clip's absolute path when the gallery was built.
+    /// Where the clip was found, as the user named it: the input folder's name and the path below
+    /// it (or the file's name); never an absolute path of the machine that built the gallery.
     public var source: String
     /// The clip inside the site (a hard link, or a symbolic link across file systems), relative to it.
     public var media: String?
@@ -71,9 +72,11 @@ public struct GalleryEntry: Sendable, Codable, Hashable {
     public var assets: GalleryAssets?
     /// Seconds it took to make this entry's assets (0 when reused).
     public var renderSeconds: Double
+    /// For a chain's joined output (its sidecar lists segments): chapters, seams and segments.
+    public var chain: GalleryChain?
 
     enum CodingKeys: String, CodingKey {
-        case id, name, source, media, fingerprint, status, error, probe, qa, assets
+        case id, name, source, media, fingerprint, status, error, probe, qa, assets, chain
         case settingsKey = "settings_key"
         case assetDirectory = "asset_dir"
         case renderSeconds = "render_s"
@@ -82,8 +85,9 @@ public struct GalleryEntry: Sendable, Codable, Hashable {
     public init(
         id: String, name: String, source: String, media: String? = nil, fingerprint: String, settingsKey: String,
         status: Status, error: String? = nil, probe: MediaInfo? = nil, qa: GalleryQA? = nil,
-        assetDirectory: String? = nil, assets: GalleryAssets? = nil, renderSeconds: Double = 0
+        assetDirectory: String? = nil, assets: GalleryAssets? = nil, renderSeconds: Double = 0, chain: GalleryChain? = nil
     ) {
+        self.chain = chain
         self.id = id
         self.name = name
         self.source = source
@@ -114,6 +118,9 @@ public struct GalleryQA: Sendable, Codable, Hashable {
         case check
     }
 
+    /// What the clip was checked against, for people: "preset default", "preset kkiai-ray2-720p-5s (--preset)".
+    public var basis: String?
+
     public struct Finding: Sendable, Codable, Hashable {
         public var name: String
         public var status: String
@@ -131,9 +138,10 @@ public struct GalleryQA: Sendable, Codable, Hashable {
     /// The checks that did not pass (or all of them, as the source gives them).
     public var findings: [Finding]
 
-    public init(verdict: Verdict, source: Source, findings: [Finding] = []) {
+    public init(verdict: Verdict, source: Source, findings: [Finding] = [], basis: String? = nil) {
         self.verdict = verdict
         self.source = source
         self.findings = findings
+        self.basis = basis
     }
 }

@@ -83,11 +83,23 @@ public enum GalleryPage {
         dialog .bar { display: flex; align-items: center; gap: 12px; padding: 8px 12px; background: var(--card); }
         dialog .bar p { margin: 0; flex: 1; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
         dialog .bar button { background: none; border: 1px solid var(--line); color: var(--text); border-radius: 6px; padding: 2px 10px; font: inherit; cursor: pointer; }
+        .chain { margin: 8px 0 0; border-top: 1px solid var(--line); padding-top: 8px; }
+        .chain h3 { margin: 0 0 4px; font-size: 12px; font-weight: 600; color: var(--dim); text-transform: uppercase; letter-spacing: .04em; }
+        .chain ol { margin: 0; padding-left: 18px; font-size: 12px; }
+        .chain ol li { margin: 0 0 4px; }
+        .chain .prompt { color: var(--text); }
+        .chain .who { color: var(--dim); display: block; font-variant-numeric: tabular-nums; overflow-wrap: anywhere; }
+        .chain li.fail .prompt { color: #ff8f92; } .chain li.warn .prompt { color: #f2c25b; }
+        .seams { display: flex; gap: 8px; overflow-x: auto; margin-top: 6px; }
+        .seam { flex: 0 0 auto; margin: 0; font-size: 11px; color: var(--dim); }
+        .seam .pair { display: flex; gap: 2px; }
+        .seam img { width: 72px; height: auto; display: block; background: #07080a; }
+        .seam figcaption { font-variant-numeric: tabular-nums; }
         #page-errors { display: block; margin: 0 24px 24px; padding: 8px 12px; border: 1px solid var(--fail); color: #ff8f92; white-space: pre-wrap; }
         #page-errors[hidden] { display: none; }
         </style>
         </head>
-        <body data-errors="0" data-missing="0" data-ready="0">
+        <body data-errors="0" data-missing="0" data-ready="0" data-chains="0">
         <header>
           <h1>ClipKit gallery</h1>
           <p id="summary">Loading…</p>
@@ -210,6 +222,13 @@ public enum GalleryPage {
 
           function openPlayer(clip) {
             player.querySelector('.bar p').textContent = clip.name;
+            Array.prototype.forEach.call(video.querySelectorAll('track'), function (t) { t.remove(); });
+            if (clip.chain && clip.chain.chapters) {
+              var track = document.createElement('track');
+              track.kind = 'chapters'; track.label = 'Segments'; track.srclang = 'en'; track.default = true;
+              track.src = url(clip.asset_dir, clip.chain.chapters);
+              video.appendChild(track);
+            }
             video.src = clip.media;
             if (typeof player.showModal === 'function') player.showModal(); else player.setAttribute('open', '');
             var started = video.play();
@@ -240,6 +259,50 @@ public enum GalleryPage {
             var duration = clip.assets ? clip.assets.duration_s : clip.probe && clip.probe.duration_s;
             if (duration) parts.push(duration.toFixed(2) + ' s');
             return parts.join(' · ');
+          }
+
+          function number(value, digits) { return typeof value === 'number' ? value.toFixed(digits) : null; }
+          // A chain's output: its segments (prompt, provider, task id, cost, verdict) and its seams
+          // as before/after pictures with their scores.
+          function chainSection(clip) {
+            var chain = clip.chain, dir = clip.asset_dir, section = el('section', 'chain');
+            section.appendChild(el('h3', null, 'Chain · ' + chain.segments.length + ' segments'));
+            var list = el('ol');
+            chain.segments.forEach(function (s) {
+              var item = el('li', s.verdict || '');
+              item.value = s.segment;
+              item.appendChild(el('span', 'prompt', s.prompt || '(no prompt)'));
+              var who = [s.provider, s.model, s.task_id && 'task ' + s.task_id,
+                s.cost ? s.cost.amount + ' ' + s.cost.unit : 'cost unknown',
+                typeof s.start_s === 'number' ? clock(s.start_s) + '–' + clock(s.end_s) : null,
+                s.verdict].filter(Boolean).join(' · ');
+              item.appendChild(el('span', 'who', who));
+              list.appendChild(item);
+            });
+            section.appendChild(list);
+            if (chain.seams && chain.seams.length) {
+              var strip = el('div', 'seams');
+              chain.seams.forEach(function (seam) {
+                var figure = el('figure', 'seam'), pair = el('div', 'pair');
+                [['before', seam.before], ['after', seam.after]].forEach(function (side) {
+                  if (!side[1]) return;
+                  var img = el('img');
+                  img.alt = 'seam ' + seam.segment + ' ' + side[0];
+                  img.loading = 'lazy';
+                  img.src = url(dir, side[1]);
+                  img.addEventListener('error', function () { report('missing', img.src); });
+                  pair.appendChild(img);
+                });
+                figure.appendChild(pair);
+                var score = [number(seam.psnr, 1) && number(seam.psnr, 1) + ' dB', number(seam.ssim, 3) && 'SSIM ' + number(seam.ssim, 3)]
+                  .filter(Boolean).join(' · ');
+                figure.appendChild(el('figcaption', null, 'seam ' + (seam.segment - 1) + '→' + seam.segment + ' @ ' + clock(seam.seconds)
+                  + (score ? ' · ' + score : '')));
+                strip.appendChild(figure);
+              });
+              section.appendChild(strip);
+            }
+            return section;
           }
 
           function card(clip) {
@@ -311,18 +374,20 @@ public enum GalleryPage {
             media.appendChild(badge);
             media.appendChild(el('span', 'chip play', '▶'));
 
+            if (clip.qa) badge.title = (clip.qa.source === 'sidecar' ? 'from the sidecar' : 'checked against ' + (clip.qa.basis || 'a preset'));
             if (clip.qa && clip.qa.findings && clip.qa.findings.length) {
               var notes = el('ul', 'notes');
               clip.qa.findings.slice(0, 3).forEach(function (f) {
                 notes.appendChild(el('li', f.status, f.name + (f.message ? ': ' + f.message : '')));
               });
               meta.appendChild(notes);
-              badge.title = clip.qa.findings.map(function (f) { return f.name + ' ' + f.status; }).join(', ');
+              badge.title += ': ' + clip.qa.findings.map(function (f) { return f.name + ' ' + f.status; }).join(', ');
             }
             (assets.warnings || []).forEach(function (w) {
               var notes = meta.querySelector('.notes') || meta.appendChild(el('ul', 'notes'));
               notes.appendChild(el('li', 'warn', w));
             });
+            if (clip.chain) meta.appendChild(chainSection(clip));
 
             var sheet = assets.sprite_sheet, idle = null;
             function showPreview() {
@@ -407,11 +472,19 @@ public enum GalleryPage {
               var aspect = Number(node.querySelector('canvas').dataset.aspect);
               var real = clip.assets.display_width / clip.assets.display_height;
               if (!(Math.abs(Math.log(aspect / real)) < 0.2)) problems.push(clip.name + ': placeholder aspect ' + aspect + ' vs ' + real);
+              if (clip.chain) {
+                var items = node.querySelectorAll('.chain ol li').length, pairs = node.querySelectorAll('.seam img').length;
+                var wanted = clip.chain.seams.filter(function (m) { return m.before; }).length * 2;
+                if (items !== clip.chain.segments.length) problems.push(clip.name + ': ' + items + ' segments shown');
+                if (pairs !== wanted) problems.push(clip.name + ': ' + pairs + ' seam pictures shown, ' + wanted + ' expected');
+              }
             });
             body.dataset.selftest = problems.length ? 'fail: ' + problems.join('; ') : 'ok';
           }
           body.dataset.ready = '1';
           body.dataset.cards = String(grid.querySelectorAll('.card').length);
+          body.dataset.chains = String(grid.querySelectorAll('.card .chain').length);
+          body.dataset.verdicts = ['pass', 'warn', 'fail', 'unchecked', 'error'].map(function (k) { return k + ':' + counts[k]; }).join(',');
         })();
         </script>
         </body>

@@ -5,15 +5,18 @@ import Foundation
 /// entry, and a clip whose key changed is processed again.
 public struct GallerySettings: Sendable, Codable, Hashable {
     /// Bumped when the renderer's output changes for the same settings.
-    public static let rendererVersion = 1
+    public static let rendererVersion = 2
 
     public var assets: GalleryAssetSettings
     /// The QA preset the verdicts are checked against, if any.
     public var preset: String?
+    /// Whether clips without a sidecar verdict are checked (false: `--no-check`, "unchecked" badges).
+    public var check: Bool
 
-    public init(assets: GalleryAssetSettings = GalleryAssetSettings(), preset: String? = nil) {
+    public init(assets: GalleryAssetSettings = GalleryAssetSettings(), preset: String? = nil, check: Bool = true) {
         self.assets = assets
         self.preset = preset
+        self.check = check
     }
 
     /// 16 hex digits of the SHA-256 of the settings and renderer version.

@@ -4,8 +4,10 @@ import Foundation
 /// Finds and loads presets: a path to a JSON file, or a name looked up in a list of directories.
 ///
 /// ``standard(environment:currentDirectory:executablePath:)`` searches, in order, every directory in
-/// `$CLIPKIT_PRESETS` (colon-separated), `./presets`, and the first `presets/` directory found walking
-/// up from the executable's directory (the binary lives in `.build/<config>/` inside the repository).
+/// `$CLIPKIT_PRESETS` (colon-separated), `./presets`, and the first `presets/` (a checkout: the binary
+/// lives in `.build/<config>/` inside the repository) or `share/clipkit/presets/` (an installed
+/// layout: `PREFIX/bin/clipkit` beside `PREFIX/share/clipkit/presets`, as scripts/install.sh makes it)
+/// found walking up from the executable's directory.
 public struct PresetLibrary: Sendable {
     /// Directories searched for `NAME.json`, first match wins.
     public var directories: [String]
@@ -27,9 +29,11 @@ public struct PresetLibrary: Sendable {
         if let executablePath {
             var directory = URL(fileURLWithPath: executablePath).resolvingSymlinksInPath().deletingLastPathComponent()
             while directory.path != "/" {
-                let candidate = directory.appendingPathComponent("presets")
-                if isDirectory(candidate.path) {
-                    directories.append(candidate.path)
+                let candidates = [
+                    directory.appendingPathComponent("presets"), directory.appendingPathComponent("share/clipkit/presets"),
+                ]
+                if let found = candidates.first(where: { isDirectory($0.path) }) {
+                    directories.append(found.path)
                     break
                 }
                 directory.deleteLastPathComponent()

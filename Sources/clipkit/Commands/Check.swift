@@ -84,7 +84,9 @@ struct Check: AsyncParsableCommand {
         let cores = ProcessInfo.processInfo.activeProcessorCount
         let parallel = max(1, min(jobs ?? cores, clips.count))
         let threads = parallel == 1 ? 0 : max(1, cores / parallel)
-        let reports = await Self.validate(clips, plans: plans, jobs: parallel, threads: threads)
+        let progress = ProgressLine("check", total: clips.count)
+        let reports = await Self.validate(clips, plans: plans, jobs: parallel, threads: threads, progress: progress)
+        progress.finish()
 
         let summary = Summary(reports)
         if json {
@@ -122,7 +124,9 @@ struct Check: AsyncParsableCommand {
     }
 
     /// Validates up to `jobs` clips at once, each on a Dispatch thread (decoding blocks), in input order.
-    static func validate(_ clips: [String], plans: [ExpectationPlanner.Plan], jobs: Int, threads: Int) async -> [ValidationReport] {
+    static func validate(
+        _ clips: [String], plans: [ExpectationPlanner.Plan], jobs: Int, threads: Int, progress: ProgressLine? = nil
+    ) async -> [ValidationReport] {
         await withTaskGroup(of: (Int, ValidationReport).self) { group in
             var reports = [ValidationReport?](repeating: nil, count: clips.count)
             var next = 0
@@ -143,6 +147,7 @@ struct Check: AsyncParsableCommand {
             for _ in 0..<min(jobs, clips.count) { start() }
             for await (index, report) in group {
                 reports[index] = report
+                progress?.advance(clips[index])
                 if next < clips.count { start() }
             }
             return reports.map { $0! }

@@ -61,6 +61,10 @@ struct Thumbs: AsyncParsableCommand {
     func run() async throws {
         try await reportingErrors {
             try OutputLocation.check(directory: output)
+            // One decoding pass with no progress of its own: a status line while it runs, on a terminal only.
+            let progress = ProgressLine("thumbs", total: 0)
+            progress.note("thumbs: decoding \((file as NSString).lastPathComponent)…")
+            defer { progress.finish() }
             let thumbnails = try ThumbnailExtractor.write(
                 path: file, to: output, times: times!, width: width, format: format, quality: quality, fast: fast)
             if json {

@@ -3,9 +3,17 @@ import Foundation
 
 /// How commands talk to the user: results on stdout, one-line errors and warnings on stderr.
 enum Output {
-    static func json<T: Encodable>(_ value: T) throws {
+    /// The one encoder of every `--json` output: snake_case keys (types that name their keys keep
+    /// them; camelCase property names are converted), sorted, pretty. Outputs never use
+    /// dictionaries keyed by data (paths, names), since the key strategy would rewrite those too.
+    static var encoder: JSONEncoder {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        return encoder
+    }
+
+    static func json<T: Encodable>(_ value: T) throws {
         let data = try encoder.encode(value)
         FileHandle.standardOutput.write(data)
         FileHandle.standardOutput.write(Data("\n".utf8))

@@ -26,7 +26,8 @@ struct GalleryBuilderTests {
             #expect(abs(ThumbHash.approximateAspectRatio(assets.thumbHash) - video.displayAspect) / video.displayAspect < 0.2)
             // The clip is reachable from the page by a relative URL.
             let media = try #require(entry.media)
-            #expect(try Data(contentsOf: URL(fileURLWithPath: site + "/" + media)) == Data(contentsOf: URL(fileURLWithPath: entry.source)))
+            #expect(try Data(contentsOf: URL(fileURLWithPath: site + "/" + media)) == Data(contentsOf: URL(fileURLWithPath: clips + "/" + entry.name)))
+            #expect(entry.source == "clips/" + entry.name, "the source is named from the input folder, not the machine's absolute path")
         }
         let page = try String(contentsOfFile: site + "/index.html", encoding: .utf8)
         #expect(page.contains("\"name\":\"wide.mp4\""))

@@ -10,7 +10,7 @@ struct GalleryPageBrowserTests {
         FileManager.default.isExecutableFile(atPath: $0)
     }
 
-    @Test func pageShowsEveryCardWithoutErrorsInChromium() async throws {
+    @Test func pageShowsEveryCardItsVerdictAndAChainCardWithoutErrorsInChromium() async throws {
         guard let chromium = Self.chromium else {
             print("GalleryPageBrowserTests skipped: chromium is not installed (apt-get install -y chromium)")
             return
@@ -22,10 +22,12 @@ struct GalleryPageBrowserTests {
         try GalleryTestClips.good("portrait.mp4", in: clips, width: 180, height: 320)
         try GalleryTestClips.good("square.mp4", in: clips, width: 240, height: 240)
         try GalleryTestClips.htmlPage("broken.mp4", in: clips)
+        try FixtureFactory.makeQAClip(at: clips + "/black.mp4", frames: 49) { _ in .black }
+        try GalleryTestClips.chain("chain.mp4", in: clips, parts: try GalleryTestClips.makeFolder(directory.file("parts")))
         try Data(#"{"qa": {"verdict": "fail", "checks": [{"name": "aspect", "status": "fail", "message": "1:1, expected 16:9"}]}}"#.utf8)
             .write(to: URL(fileURLWithPath: clips + "/square.clip.json"))
         let site = directory.file("site")
-        _ = try await GalleryBuilder(inputs: [clips], site: site).build()
+        _ = try await GalleryBuilder(inputs: [clips], site: site, qualityCheck: GalleryPresetCheck()).build()
         let page = URL(fileURLWithPath: site + "/index.html").absoluteString
 
         let profile = directory.file("profile")
@@ -38,7 +40,12 @@ struct GalleryPageBrowserTests {
         #expect(dom.output.contains(#"data-ready="1""#))
         #expect(dom.output.contains(#"data-errors="0""#), "script or console errors: \(Self.errors(in: dom.output))")
         #expect(dom.output.contains(#"data-missing="0""#), "pictures that failed to load: \(Self.errors(in: dom.output))")
-        #expect(dom.output.contains(#"data-cards="4""#))
+        #expect(dom.output.contains(#"data-cards="6""#))
+        #expect(dom.output.contains(#"data-chains="1""#))
+        // landscape, portrait and the chain pass; square fails by its sidecar, black by the default preset.
+        #expect(dom.output.contains(#"data-verdicts="pass:3,warn:0,fail:2,unchecked:0,error:1""#), "\(dom.output.prefix(300))")
+        #expect(dom.output.contains("task task-2"))
+        #expect(dom.output.contains("seam 1→2"))
         #expect(dom.output.contains(#"data-selftest="ok""#), "scrubbing or placeholder check: \(dom.output.prefix(400))")
         #expect(dom.output.contains("Could not make this card"))
         #expect(Self.consoleErrors(dom.log).isEmpty, "console: \(Self.consoleErrors(dom.log))")

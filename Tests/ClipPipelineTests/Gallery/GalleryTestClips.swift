@@ -30,6 +30,34 @@ enum GalleryTestClips {
         return path
     }
 
+    /// A chain's output: `lengths` pattern clips joined with ``ClipJoiner`` (keep), and the sidecar a chain
+    /// writes beside it, by hand (segments with prompt, provider, task id, cost, frames and seam scores).
+    @discardableResult
+    static func chain(_ name: String, in folder: String, parts: String, lengths: [Int] = [49, 37, 25]) throws -> JoinResult {
+        let inputs = try lengths.enumerated().map { i, frames in
+            try good("\((name as NSString).deletingPathExtension)-part-\(i + 1).mp4", in: parts, frames: frames)
+        }
+        let joined = try ClipJoiner.join(inputs: inputs, output: folder + "/" + name, seam: .keep)
+        let segments: [[String: Any]] = joined.segments.enumerated().map { i, segment in
+            var item: [String: Any] = [
+                "segment": i + 1, "prompt": "shot \(i + 1) <b>", "provider": "kkiai", "model": "ray-v2",
+                "task_id": "task-\(i + 1)", "first_frame": segment.firstFrame, "frame_count": segment.frameCount,
+                "verdict": "pass",
+            ]
+            item["cost"] = i == 1 ? NSNull() : ["amount": 2_000_000, "unit": "point"]
+            item["seam_psnr"] = i == 0 ? NSNull() : 43.1 + Double(i)
+            item["seam_ssim"] = i == 0 ? NSNull() : 0.99
+            return item
+        }
+        let sidecar: [String: Any] = [
+            "request": ["prompt": "shot 1"], "provider": "kkiai", "task_id": "task-1",
+            "qa": ["verdict": "pass", "checks": []], "seam_frames": joined.seamFrames, "segments": segments,
+        ]
+        let path = folder + "/" + (name as NSString).deletingPathExtension + ".clip.json"
+        try JSONSerialization.data(withJSONObject: sidecar).write(to: URL(fileURLWithPath: path))
+        return joined
+    }
+
     static func modificationDate(_ path: String) throws -> Date {
         try FileManager.default.attributesOfItem(atPath: path)[.modificationDate] as! Date
     }

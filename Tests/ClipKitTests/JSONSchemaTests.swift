@@ -1,0 +1,117 @@
+import ClipMedia
+import ClipTestSupport
+import Foundation
+import Testing
+
+/// Every command's `--json` output, from the built binary, validated against its schema in
+/// docs/schemas (python3's jsonschema, draft 2020-12; scripts/setup.sh installs it), and every key
+/// snake_case.
+struct JSONSchemaTests {
+    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
+
+    static func schema(_ command: String) -> String {
+        repository.appendingPathComponent("docs/schemas/\(command).schema.json").path
+    }
+
+    /// Validates `json` against the command's schema; returns the validator's complaints (empty when valid).
+    static func violations(_ json: String, command: String) throws -> [String] {
+        let script = """
+            import json, sys
+            import jsonschema
+            schema = json.load(open(sys.argv[1]))
+            jsonschema.Draft202012Validator.check_schema(schema)
+            document = json.loads(sys.stdin.read())
+            errors = sorted(jsonschema.Draft202012Validator(schema).iter_errors(document), key=lambda e: list(e.path))
+            for e in errors:
+                print("/".join(map(str, e.path)) + ": " + e.message)
+            """
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", "-c", script, schema(command)]
+        let input = Pipe()
+        let output = Pipe()
+        let errors = Pipe()
+        process.standardInput = input
+        process.standardOutput = output
+        process.standardError = errors
+        try process.run()
+        input.fileHandleForWriting.write(Data(json.utf8))
+        try input.fileHandleForWriting.close()
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let log = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            return ["the validator did not run (python3 with jsonschema >= 4 needed; scripts/setup.sh installs it): \(log)"]
+        }
+        return text.split(separator: "\n").map(String.init)
+    }
+
+    /// Keys that are not snake_case, anywhere in the document.
+    static func nonSnakeKeys(_ json: String) throws -> [String] {
+        var found: [String] = []
+        func walk(_ value: Any) {
+            if let object = value as? [String: Any] {
+                for (key, inner) in object {
+                    if key.range(of: "^[a-z][a-z0-9_]*$", options: .regularExpression) == nil { found.append(key) }
+                    walk(inner)
+                }
+            } else if let array = value as? [Any] {
+                array.forEach(walk)
+            }
+        }
+        walk(try JSONSerialization.jsonObject(with: Data(json.utf8)))
+        return found
+    }
+
+    func expectValid(_ run: CLI.Result, _ command: String) throws {
+        #expect(!run.stdout.isEmpty, "\(command): no output; stderr: \(run.stderr)")
+        #expect(try Self.violations(run.stdout, command: command) == [], "\(command): \(run.stdout.prefix(600))")
+        #expect(try Self.nonSnakeKeys(run.stdout) == [], "\(command)")
+    }
+
+    @Test func everyMediaCommandsJSONMatchesItsSchema() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let a = try FixtureFactory.makeQAClip(at: directory.file("a.mp4"), frames: 25) { _ in .moving }
+        let b = try FixtureFactory.makeQAClip(at: directory.file("b.mp4"), frames: 25) { _ in .moving }
+        let black = try FixtureFactory.makeQAClip(at: directory.file("black.mp4"), frames: 25) { _ in .black }
+        let page = try FixtureFactory.makeErrorPage(at: directory.file("page.mp4"))
+
+        try expectValid(try CLI.run(["probe", a, "--json"]), "probe")
+        let several = try CLI.run(["probe", a, page, "--json"])
+        #expect(several.status == 1)
+        try expectValid(several, "probe")
+        try expectValid(try CLI.run(["last-frame", a, "-o", directory.file("last.png"), "--json"]), "last-frame")
+        try expectValid(try CLI.run(["thumbs", a, "-o", directory.file("thumbs"), "--count", "3", "--json"]), "thumbs")
+        let check = try CLI.run(["check", a, black, page, "--json"])
+        #expect(check.status == 1)
+        try expectValid(check, "check")
+        try expectValid(try CLI.run(["join", a, b, "-o", directory.file("joined.mp4"), "--json"]), "join")
+        try expectValid(try CLI.run(["join", a, b, "-o", directory.file("joined2.mp4"), "--seam", "drop", "--report", "--json"]), "join")
+        let clips = directory.file("clips")
+        try FileManager.default.createDirectory(atPath: clips, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: a, toPath: clips + "/a.mp4")
+        try FileManager.default.copyItem(atPath: page, toPath: clips + "/page.mp4")
+        let gallery = try CLI.run(["gallery", clips, "-o", directory.file("site"), "--json"])
+        try expectValid(gallery, "gallery")
+        let summary = try #require(try gallery.json() as? [String: Any])
+        #expect(summary["verdicts"] as? [String: Int] == ["pass": 1, "warn": 0, "fail": 1, "unchecked": 0])
+        // The files the gallery writes for other tools: the manifest and each storyboard.
+        let manifest = try String(contentsOfFile: directory.file("site/manifest.json"), encoding: .utf8)
+        #expect(try Self.violations(manifest, command: "gallery-manifest") == [], "\(manifest.prefix(400))")
+        let entries = try #require((try JSONSerialization.jsonObject(with: Data(manifest.utf8)) as? [String: Any])?["clips"] as? [[String: Any]])
+        let folder = try #require(entries.compactMap { $0["asset_dir"] as? String }.first)
+        let storyboard = try String(contentsOfFile: directory.file("site/\(folder)/storyboard.json"), encoding: .utf8)
+        #expect(try Self.violations(storyboard, command: "storyboard") == [])
+    }
+
+    @Test func schemasRejectOutputsThatBreakTheConvention() throws {
+        // The validator is not a rubber stamp: a camelCase key or a missing field fails.
+        let thumbs = #"[{"path": "t.jpg", "requested_s": 1, "pts_s": 1, "frame_index": 24, "width": 16, "height": 9}]"#
+        #expect(try Self.violations(thumbs, command: "thumbs") == [])
+        let camel = #"[{"path": "t.jpg", "requestedSeconds": 1, "pts_s": 1, "width": 16, "height": 9}]"#
+        #expect(try Self.violations(camel, command: "thumbs").count >= 2)
+        #expect(try Self.nonSnakeKeys(camel) == ["requestedSeconds"])
+    }
+}
