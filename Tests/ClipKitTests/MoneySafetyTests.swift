@@ -60,6 +60,8 @@ struct MoneySafetyTests {
         let inspection = await sandbox.inspect()
         #expect(inspection.createCalls(for: SandboxProvider(rawValue: provider)!) == 2)
         Self.expectOneCleanAttemptPerSegment(try Self.segments(result), tasks: inspection.tasks, source: source)
+        #expect(try JSONSchemaTests.violations(result.stdout, command: "extend") == [])
+        #expect(try JSONSchemaTests.nonSnakeKeys(result.stdout) == [])
     }
 
     @Test(arguments: ["piapi", "kkiai", "pixwith", "luma"])
@@ -102,6 +104,7 @@ struct MoneySafetyTests {
         #expect(result.status == 0, "\(result.stderr)")
         let inspection = await sandbox.inspect()
         #expect(inspection.createCalls(for: SandboxProvider(rawValue: provider)!) == 1)
+        #expect(try JSONSchemaTests.violations(result.stdout, command: "generate") == [])
         Self.expectOneCleanAttemptPerSegment(try Self.segments(result), tasks: inspection.tasks, source: source)
         if options.contains("--loop") { #expect(inspection.tasks.first?.loop == true) }
     }

@@ -24,7 +24,7 @@ public struct CheckJob: Sendable, Decodable, Hashable {
         self = try JSONDecoder().decode(CheckJob.self, from: Data(spec.utf8))
     }
 
-    /// Validates the clip on a Dispatch thread (decoding blocks) and returns the report.
+    /// Validates the clip off the cooperative pool (decoding blocks) and returns the report.
     public func run(library: PresetLibrary = .standard()) async throws -> ValidationReport {
         let chosen = try preset.map { try library.load($0) }
         let overrides = ExpectationPlanner.Overrides(
@@ -33,10 +33,6 @@ public struct CheckJob: Sendable, Decodable, Hashable {
         let plan = ExpectationPlanner(library: library, preset: chosen, overrides: overrides).plan(for: path)
         let validator = ClipValidator(expectations: plan.expectations, threads: 1)
         let path = self.path
-        return await withCheckedContinuation { continuation in
-            DispatchQueue.global(qos: .userInitiated).async {
-                continuation.resume(returning: SeamCheck.adding(to: validator.validate(path: path)))
-            }
-        }
+        return await MediaWork.perform { SeamCheck.adding(to: validator.validate(path: path)) }
     }
 }

@@ -30,7 +30,7 @@ public struct ChainResult: Codable, Sendable {
             case segment, attempts, file, verdict, request, expectations, cost
             case wireBody = "wire_body"
             case taskID = "task_id"
-            case generationSeconds = "generation_seconds"
+            case generationSeconds = "generation_s"
             case expectationSource = "expectation_source"
             case seamPSNR = "seam_psnr"
             case seamSSIM = "seam_ssim"
@@ -54,9 +54,9 @@ public struct ChainResult: Codable, Sendable {
         case output, segments, seams
         case runID = "run_id"
         case frameCount = "frame_count"
-        case durationSeconds = "duration_seconds"
+        case durationSeconds = "duration_s"
         case seamFrames = "seam_frames"
-        case handoffSeconds = "handoff_seconds"
+        case handoffSeconds = "handoff_s"
         case alreadyDone = "already_done"
     }
 }

@@ -124,13 +124,7 @@ public struct GalleryBuilder: Sendable {
             var results: [GalleryEntry] = []
             func startNext() {
                 guard let item = pending.next() else { return }
-                group.addTask {
-                    await withCheckedContinuation { continuation in
-                        DispatchQueue.global(qos: .userInitiated).async {
-                            continuation.resume(returning: self.render(item, site: site, key: key))
-                        }
-                    }
-                }
+                group.addTask { await MediaWork.perform { self.render(item, site: site, key: key) } }
             }
             for _ in 0..<max(1, jobs) { startNext() }
             while let entry = await group.next() {

@@ -136,11 +136,7 @@ struct Check: AsyncParsableCommand {
                 let path = clips[index]
                 next += 1
                 group.addTask {
-                    let report = await withCheckedContinuation { continuation in
-                        DispatchQueue.global(qos: .userInitiated).async {
-                            continuation.resume(returning: SeamCheck.adding(to: validator.validate(path: path)))
-                        }
-                    }
+                    let report = await MediaWork.perform { SeamCheck.adding(to: validator.validate(path: path)) }
                     return (index, report)
                 }
             }
