@@ -5,6 +5,7 @@
 #define CFFMPEG_SHIM_H
 
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <libavformat/avformat.h>
 #include <libavcodec/avcodec.h>
@@ -69,5 +70,18 @@ static inline int cffmpeg_opt_set_int(void *object, const char *name, int64_t va
 
 /// FFmpeg's own logging goes to stderr by default; ClipKit reports errors itself.
 static inline void cffmpeg_set_log_level(int level) { av_log_set_level(level); }
+
+/// O_TMPFILE (Linux) is built from two macros Swift does not import as one constant; 0 elsewhere.
+/// Used by ClipMedia's OutputFile to write files that have no name until they are complete.
+#if defined(O_TMPFILE)
+static const int cffmpeg_o_tmpfile = O_TMPFILE;
+#elif defined(__linux__) && (defined(__x86_64__) || defined(__aarch64__))
+/* fcntl.h hides O_TMPFILE without _GNU_SOURCE; __O_TMPFILE is 020000000 on these architectures. */
+static const int cffmpeg_o_tmpfile = 020000000 | O_DIRECTORY;
+#else
+static const int cffmpeg_o_tmpfile = 0;
+#endif
+/// AT_SYMLINK_FOLLOW, for linkat(2) of an O_TMPFILE descriptor through /proc/self/fd.
+static const int cffmpeg_at_symlink_follow = AT_SYMLINK_FOLLOW;
 
 #endif
