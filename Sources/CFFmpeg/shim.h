@@ -35,6 +35,11 @@ static const int cffmpeg_error_stream_not_found = AVERROR_STREAM_NOT_FOUND;
 /// AVERROR(ENOMEM), used when an av_*_alloc returns NULL.
 static const int cffmpeg_error_no_memory = AVERROR(ENOMEM);
 
+/// AVSEEK_SIZE: a custom AVIO seek callback is asked for the stream's size, not to move.
+static const int cffmpeg_avseek_size = AVSEEK_SIZE;
+/// AVSEEK_FORCE: a flag OR'ed into `whence` that a custom AVIO seek callback may ignore.
+static const int cffmpeg_avseek_force = AVSEEK_FORCE;
+
 /// AV_NOPTS_VALUE is a cast expression Swift does not import.
 static const int64_t cffmpeg_nopts_value = AV_NOPTS_VALUE;
 /// AV_TIME_BASE_Q is a compound literal.

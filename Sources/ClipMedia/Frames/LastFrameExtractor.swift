@@ -20,15 +20,20 @@ public enum LastFrameExtractor {
     ///   - width: scale the picture to this width, keeping the display aspect ratio.
     /// - Throws: ``MediaError`` when the file has no decodable frame.
     public static func extract(path: String, width: Int? = nil) throws -> LastFrame {
+        try extract(source: .file(path), width: width)
+    }
+
+    static func extract(source: MediaSource, width: Int? = nil) throws -> LastFrame {
+        let path = source.path
         if let width, width < 2 { throw MediaError(.invalidArgument, path: path, "width must be at least 2") }
-        if let frame = try attempt(path: path, width: width, nearEnd: true) { return frame }
+        if let frame = try attempt(source: source, width: width, nearEnd: true) { return frame }
         // The quick plan found no decodable frame at the end (a cut or damaged tail): read it all.
-        if let frame = try attempt(path: path, width: width, nearEnd: false) { return frame }
+        if let frame = try attempt(source: source, width: width, nearEnd: false) { return frame }
         throw MediaError(.noDecodableFrame, path: path, "no frame could be decoded")
     }
 
-    private static func attempt(path: String, width: Int?, nearEnd: Bool) throws -> LastFrame? {
-        let demuxer = try Demuxer(path: path)
+    private static func attempt(source: MediaSource, width: Int?, nearEnd: Bool) throws -> LastFrame? {
+        let demuxer = try Demuxer(source: source)
         let track = try VideoTrack(demuxer: demuxer)
         let picker = try FramePicker(demuxer: demuxer, track: track)
         if nearEnd { picker.startNearEnd() }

@@ -18,8 +18,13 @@ public enum MediaProbe {
     }
 
     static func probe(path: String, streamInfo: StreamInfoReading) throws -> MediaInfo {
-        let demuxer = try Demuxer(path: path)
-        let layout = IsoBoxLayout(path: path, formatName: demuxer.formatName)
+        try probe(source: .file(path), streamInfo: streamInfo)
+    }
+
+    static func probe(source: MediaSource, streamInfo: StreamInfoReading = .whenHeadersFallShort) throws -> MediaInfo {
+        let path = source.path
+        let demuxer = try Demuxer(source: source)
+        let layout = IsoBoxLayout(demuxer: demuxer)
         if streamInfo == .always || !HeaderParameters.complete(demuxer, fragmented: layout?.fragmented ?? false) {
             try demuxer.findStreamInfo()
         }
@@ -108,7 +113,7 @@ public enum MediaProbe {
             return brand?.hasPrefix("qt") == true ? "mov" : "mp4"
         }
         if name.hasPrefix("matroska") {
-            let head = (FileHandle(forReadingAtPath: path).flatMap { try? $0.read(upToCount: 64) }) ?? Data()
+            let head = Data(demuxer.bytes(at: 0, count: 64) ?? [])
             return head.range(of: Data("webm".utf8)) != nil ? "webm" : "matroska"
         }
         return name.split(separator: ",").first.map(String.init) ?? name
@@ -189,18 +194,14 @@ struct IsoBoxLayout {
     var faststart: Bool
     var fragmented: Bool
 
-    init?(path: String, formatName: String) {
-        guard formatName.hasPrefix("mov,mp4"), let handle = FileHandle(forReadingAtPath: path) else { return nil }
-        defer { try? handle.close() }
+    init?(demuxer: Demuxer) {
+        guard demuxer.formatName.hasPrefix("mov,mp4") else { return nil }
         var offset: UInt64 = 0
         var moov: Int?
         var mdat: Int?
         var fragmented = false
         for position in 0..<4096 {
-            guard (try? handle.seek(toOffset: offset)) != nil,
-                let header = try? handle.read(upToCount: 16), header.count >= 8
-            else { break }
-            let bytes = [UInt8](header)
+            guard let bytes = demuxer.bytes(at: offset, count: 16), bytes.count >= 8 else { break }
             var size = UInt64(bytes[0]) << 24 | UInt64(bytes[1]) << 16 | UInt64(bytes[2]) << 8 | UInt64(bytes[3])
             let type = String(decoding: bytes[4..<8], as: UTF8.self)
             if size == 1, bytes.count >= 16 {
@@ -214,7 +215,9 @@ struct IsoBoxLayout {
             }
             if fragmented && moov != nil { break }
             if size == 0 || size < 8 { break }  // to the end of the file, or damaged
-            offset += size
+            let (next, overflow) = offset.addingReportingOverflow(size)
+            if overflow { break }  // a damaged 64-bit size
+            offset = next
         }
         guard moov != nil || mdat != nil else { return nil }
         self.fragmented = fragmented

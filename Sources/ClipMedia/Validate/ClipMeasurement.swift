@@ -34,7 +34,12 @@ struct ClipMeasurement {
     /// Reads and decodes `path`.
     /// - Throws: ``MediaError`` when the file cannot be opened or holds no video stream.
     static func measure(path: String, black: BlackDetection, frozen: FreezeDetection, threads: Int) throws(MediaError) -> ClipMeasurement {
-        let demuxer = try Demuxer(path: path)
+        try measure(source: .file(path), black: black, frozen: frozen, threads: threads)
+    }
+
+    static func measure(source: MediaSource, black: BlackDetection, frozen: FreezeDetection, threads: Int) throws(MediaError) -> ClipMeasurement {
+        let path = source.path
+        let demuxer = try Demuxer(source: source)
         let track = try openVideoTrack(demuxer)
         let parameters = track.stream.pointee.codecpar.pointee
         let formatName = demuxer.formatName
@@ -190,7 +195,7 @@ struct ClipMeasurement {
     /// The frame count the container promises: the MP4 sample table (when complete), else the
     /// stream's frame count field; nil when it promises nothing.
     private static func claimedFrames(demuxer: Demuxer, track: VideoTrack, path: String, formatName: String) -> Int? {
-        if formatName.hasPrefix("mov,mp4"), IsoBoxLayout(path: path, formatName: formatName)?.fragmented != true,
+        if formatName.hasPrefix("mov,mp4"), IsoBoxLayout(demuxer: demuxer)?.fragmented != true,
             let counts = FrameCounts.fromIndex(demuxer: demuxer, track: track)
         {
             return counts.frameCount

@@ -25,10 +25,15 @@ public struct ClipValidator: Sendable {
     }
 
     public func validate(path: String) -> ValidationReport {
+        validate(source: .file(path))
+    }
+
+    func validate(source: MediaSource) -> ValidationReport {
+        let path = source.path
         let measurement: ClipMeasurement
         do {
             measurement = try ClipMeasurement.measure(
-                path: path, black: expectations.black, frozen: expectations.frozen, threads: threads)
+                source: source, black: expectations.black, frozen: expectations.frozen, threads: threads)
         } catch {
             return ValidationReport(
                 path: path,
