@@ -24,7 +24,7 @@ fi
 
 echo "== building clipkit-fuzz with libFuzzer + AddressSanitizer into .build-fuzz"
 nice -n "${FUZZ_NICE:-10}" swift build --scratch-path "$root" --product clipkit-fuzz \
-    -Xswiftc -sanitize=fuzzer,address -Xswiftc -DCLIPKIT_FUZZ -Xswiftc -parse-as-library
+    -Xswiftc -sanitize=fuzzer,address -Xswiftc -DCLIPKIT_FUZZ
 
 echo "== seed corpus"
 seed() { # name, ffmpeg output options...

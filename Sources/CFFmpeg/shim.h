@@ -7,6 +7,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
+#include <stdarg.h>
+#include <string.h>
 #include <libavformat/avformat.h>
 #include <libavcodec/avcodec.h>
 #include <libavutil/avutil.h>
@@ -75,6 +77,29 @@ static inline int cffmpeg_opt_set_int(void *object, const char *name, int64_t va
 
 /// FFmpeg's own logging goes to stderr by default; ClipKit reports errors itself.
 static inline void cffmpeg_set_log_level(int level) { av_log_set_level(level); }
+
+/// The log callback ClipKit installs: counts the errors (AV_LOG_ERROR and worse, what
+/// `ffmpeg -v error` prints) that a codec logs, then hands every message to libav's default logger
+/// (which prints it only when the log level allows). A codec context opts in by pointing its
+/// `opaque` at an int counter (ClipMedia's CodecContext does); the frame-thread copies libavcodec
+/// makes of a context keep that pointer, so their errors count too. A decoder that conceals damage
+/// logs it here ("concealing N DC, N AC, N MV errors") even when its frames carry no error flag.
+static void cffmpeg_counting_log_callback(void *avcl, int level, const char *format, va_list arguments) {
+    if (level <= AV_LOG_ERROR && avcl != NULL) {
+        const AVClass *class = *(const AVClass **)avcl;
+        if (class != NULL && class->class_name != NULL && strcmp(class->class_name, "AVCodecContext") == 0) {
+            int *counter = (int *)((AVCodecContext *)avcl)->opaque;
+            if (counter != NULL) __atomic_fetch_add(counter, 1, __ATOMIC_RELAXED);
+        }
+    }
+    av_log_default_callback(avcl, level, format, arguments);
+}
+
+/// Installs cffmpeg_counting_log_callback (once per process, from FFmpegLogging).
+static inline void cffmpeg_install_counting_log_callback(void) { av_log_set_callback(cffmpeg_counting_log_callback); }
+
+/// Reads a counter the log callback may be incrementing on another thread.
+static inline int cffmpeg_counter_load(const int *counter) { return __atomic_load_n(counter, __ATOMIC_RELAXED); }
 
 /// O_TMPFILE (Linux) is built from two macros Swift does not import as one constant; 0 elsewhere.
 /// Used by ClipMedia's OutputFile to write files that have no name until they are complete.

@@ -4,8 +4,9 @@ import Foundation
 /// libFuzzer's entry point: each input is a media file's bytes, opened in memory through a custom
 /// AVIO context and run through probe, the last frame and the validator (``FuzzHarness``).
 ///
-/// Built by `scripts/fuzz.sh` with `-sanitize=fuzzer,address -DCLIPKIT_FUZZ` (libFuzzer supplies
-/// `main`). In the normal `swift build` the same target is a corpus replayer:
+/// Built by `scripts/fuzz.sh` with `-sanitize=fuzzer,address -DCLIPKIT_FUZZ`, `main` hands over to
+/// libFuzzer's driver (SwiftPM names the executable's entry point itself, so libFuzzer's own `main`
+/// cannot be used). In the normal `swift build` the same target is a corpus replayer:
 /// `clipkit-fuzz FILE|DIR...` runs every file once, which is how a crash found by the fuzzer is
 /// reproduced without the sanitizers.
 @_cdecl("LLVMFuzzerTestOneInput")
@@ -15,7 +16,25 @@ public func fuzzOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
     return 0
 }
 
-#if !CLIPKIT_FUZZ
+#if CLIPKIT_FUZZ
+    /// libFuzzer's documented entry for programs that keep their own `main` (pointer arguments
+    /// only, so Swift's calling convention passes them as C's does).
+    @_silgen_name("LLVMFuzzerRunDriver")
+    func LLVMFuzzerRunDriver(
+        _ argc: UnsafeMutablePointer<Int32>,
+        _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>>,
+        _ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> Int32
+    ) -> Int32
+
+    @main
+    enum FuzzDriver {
+        static func main() {
+            var argc = CommandLine.argc
+            var argv = CommandLine.unsafeArgv
+            exit(LLVMFuzzerRunDriver(&argc, &argv, fuzzOneInput))
+        }
+    }
+#else
     @main
     enum CorpusReplayer {
         static func main() {

@@ -47,6 +47,7 @@ struct MutationSweepTests {
 
         // The undamaged clip passes and sets the time limit: a mutant may take far longer than the
         // clip (a full-decode fallback, a long error path), never without bound.
+        try FileManager.default.createDirectory(atPath: directory.file("baseline-out"), withIntermediateDirectories: true)
         let started = Date()
         let baseline = Self.exercise(original, output: directory.file("baseline-out"))
         #expect(baseline.errors.isEmpty, "\(baseline.errors)")

@@ -39,9 +39,11 @@ public enum LastFrameExtractor {
         if nearEnd { picker.startNearEnd() }
         let renderer = FrameRenderer(track: track, width: width)
         var best: (pts: Int64, index: Int?, image: RGBImage)?
+        var concealed = false
         if nearEnd {
             try picker.pick(times: [], includeLast: true) { picked, frame in
                 best = (picked.pts, picked.displayIndex, try renderer.render(frame))
+                concealed = frame.isDamaged
             }
         } else {
             // Fallback: decode everything and keep the latest frame that came out.
@@ -53,6 +55,7 @@ public enum LastFrameExtractor {
                 count += 1
                 if latest == nil || frame.bestEffortTimestamp >= latest!.pts {
                     latest = (frame.bestEffortTimestamp, try frame.reference())
+                    concealed = frame.isDamaged
                 }
             }
             while (try? demuxer.read(into: packet)) == true {
@@ -64,6 +67,11 @@ public enum LastFrameExtractor {
         }
         guard let best else { return nil }
         var warnings: [String] = []
+        if concealed {
+            warnings.append("the decoder concealed damage in this frame; it may show artefacts (check the file with `clipkit check`)")
+        } else if picker.loggedErrors > 0 && nearEnd {
+            warnings.append("the decoder reported \(picker.loggedErrors) error\(picker.loggedErrors == 1 ? "" : "s") on the way to this frame; it may show artefacts")
+        }
         if picker.readError != nil || picker.decodeErrors > 0 || !nearEnd {
             warnings.append("the file is damaged or cut short; this is the last frame that decodes")
         }

@@ -10,9 +10,17 @@ import CFFmpeg
 final class CodecContext {
     let pointer: UnsafeMutablePointer<AVCodecContext>
     let codec: UnsafePointer<AVCodec>
+    /// Errors the codec (and its frame threads) logged, counted by the shim's log callback; the
+    /// context's `opaque` points here. Freed after the context, so no late message writes to freed memory.
+    private let loggedErrorCounter: UnsafeMutablePointer<Int32>
 
     init(codec: UnsafePointer<AVCodec>) throws(FFmpegError) {
-        self.pointer = try allocated(avcodec_alloc_context3(codec), "avcodec_alloc_context3")
+        let pointer = try allocated(avcodec_alloc_context3(codec), "avcodec_alloc_context3")
+        FFmpegLogging.configureOnce()
+        loggedErrorCounter = .allocate(capacity: 1)
+        loggedErrorCounter.initialize(to: 0)
+        pointer.pointee.opaque = UnsafeMutableRawPointer(loggedErrorCounter)
+        self.pointer = pointer
         self.codec = codec
     }
 
@@ -28,7 +36,11 @@ final class CodecContext {
     deinit {
         var context: UnsafeMutablePointer<AVCodecContext>? = pointer
         avcodec_free_context(&context)
+        loggedErrorCounter.deallocate()
     }
+
+    /// How many errors the codec has logged so far (what `ffmpeg -v error` would print for it).
+    var loggedErrors: Int { Int(cffmpeg_counter_load(loggedErrorCounter)) }
 
     /// Opens the codec with the settings made so far (`avcodec_open2`).
     func open() throws(FFmpegError) {

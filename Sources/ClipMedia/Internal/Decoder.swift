@@ -13,6 +13,11 @@ final class Decoder {
     /// Packets or frames the decoder rejected as invalid.
     private(set) var errorCount = 0
     private(set) var lastError: FFmpegError?
+    /// Frames that came out flagged as damaged (``Frame/isDamaged``): concealed, not clean.
+    private(set) var damagedFrames = 0
+    /// The best-effort timestamp of the first frame that was damaged or followed a logged error.
+    private(set) var firstDamageTimestamp: Int64?
+    private var errorsSeen = 0
     private var drained = false
 
     /// Opens a decoder for `stream`.
@@ -76,6 +81,7 @@ final class Decoder {
             }
             consecutiveErrors = 0
             defer { frame.unref() }
+            noteDamage(frame)
             try body(frame)
         }
     }
@@ -90,6 +96,23 @@ final class Decoder {
     func reset() {
         avcodec_flush_buffers(context)
         drained = false
+    }
+
+    /// Errors the decoder logged (and its frame threads), what `ffmpeg -v error` prints: concealed
+    /// slices, missing references, invalid data. Counted even when every frame still comes out.
+    var loggedErrors: Int { codec.loggedErrors }
+
+    /// Whether the frame about to be handed out was decoded from damaged data.
+    private(set) var currentFrameDamaged = false
+
+    private func noteDamage(_ frame: Frame) {
+        let logged = codec.loggedErrors
+        currentFrameDamaged = frame.isDamaged
+        if currentFrameDamaged { damagedFrames += 1 }
+        if firstDamageTimestamp == nil, currentFrameDamaged || logged > errorsSeen || errorCount > 0 {
+            firstDamageTimestamp = frame.bestEffortTimestamp
+        }
+        errorsSeen = logged
     }
 
     private func record(_ error: FFmpegError) {

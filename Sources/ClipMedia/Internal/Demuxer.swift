@@ -199,6 +199,7 @@ enum FFmpegLogging {
         default: level = AV_LOG_QUIET
         }
         cffmpeg_set_log_level(level)
+        cffmpeg_install_counting_log_callback()
     }()
 
     static func configureOnce() { _ = configured }

@@ -64,7 +64,7 @@ public enum MediaProbe {
         var streamDuration: Double? = stream.duration > 0 ? track.seconds(stream.duration) : nil
         if let span = counts.durationSeconds { streamDuration = span }
         let display = Ratio(track.displayWidth, track.displayHeight).reduced
-        return VideoStreamInfo(
+        var info = VideoStreamInfo(
             codec: String(cString: avcodec_get_name(parameters.codec_id)),
             profile: avcodec_profile_name(parameters.codec_id, parameters.profile).map { String(cString: $0) },
             width: track.storedWidth,
@@ -88,6 +88,12 @@ public enum MediaProbe {
             keyframeCount: counts.keyframeCount,
             maxKeyframeInterval: counts.maxKeyframeInterval,
             hasBFrames: parameters.video_delay > 0 || counts.reordered)
+        let problems = Plausibility.problems(
+            fps: info.fps > 0 ? info.fps : nil, storedWidth: info.width, storedHeight: info.height,
+            displayWidth: info.displayWidth, displayHeight: info.displayHeight, frameCount: info.frameCount,
+            durationSeconds: stream.duration > 0 ? track.seconds(stream.duration) : info.durationSeconds)
+        if !problems.isEmpty { info.implausible = problems.map(\.message) }
+        return info
     }
 
     static func audioInfo(_ stream: UnsafeMutablePointer<AVStream>) -> AudioStreamInfo {

@@ -22,10 +22,18 @@ struct ClipMeasurement {
     var decodedFrames = 0
     var decodeErrors = 0
     var firstDecodeError: FFmpegError?
+    /// Errors the decoder logged while it went on decoding (concealed damage; what `ffmpeg -v error` prints).
+    var loggedDecodeErrors = 0
+    /// Frames the decoder flagged as concealed, corrupt or missing a reference.
+    var damagedFrames = 0
+    /// When the first damage showed, in seconds from the start (the first frame out after it).
+    var firstDamageSeconds: Double?
     /// Why reading stopped before the end of the file, when it did.
     var readError: FFmpegError?
     /// Presented span of the packets read: first pts to last pts plus its duration.
     var durationSeconds: Double?
+    /// The duration the container's header states, when it states one.
+    var containerDurationSeconds: Double?
     var blackSegments: [TimeSegment] = []
     var frozenSegments: [TimeSegment] = []
     /// Why black and frozen could not be measured, when they could not.
@@ -49,6 +57,8 @@ struct ClipMeasurement {
             storedWidth: track.storedWidth, storedHeight: track.storedHeight,
             displayWidth: track.displayWidth, displayHeight: track.displayHeight, rotation: track.rotation,
             fps: frameRate(track.stream), hasAudio: demuxer.bestStream(AVMEDIA_TYPE_AUDIO) != nil)
+        let headerDuration = demuxer.context.pointee.duration
+        if headerDuration > 0 { measurement.containerDurationSeconds = Double(headerDuration) / Double(AV_TIME_BASE) }
         measurement.claimedFrames = claimedFrames(demuxer: demuxer, track: track, path: path, formatName: formatName)
         for index in 0..<demuxer.streamCount where index != track.index {
             demuxer.stream(index).pointee.discard = AVDISCARD_ALL
@@ -139,6 +149,11 @@ struct ClipMeasurement {
         try decoder.flush(into: process)
         decodeErrors = decoder.errorCount
         firstDecodeError = decoder.lastError
+        loggedDecodeErrors = decoder.loggedErrors
+        damagedFrames = decoder.damagedFrames
+        if let first = decoder.firstDamageTimestamp, first != cffmpeg_nopts_value {
+            firstDamageSeconds = max(0, Double(first) * timeBase - origin)
+        }
 
         if endPTS > firstPTS { durationSeconds = Double(endPTS - firstPTS) * timeBase }
         let frameDuration = fps.map { 1 / $0 } ?? 0

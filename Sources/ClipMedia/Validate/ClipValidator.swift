@@ -45,6 +45,42 @@ public struct ClipValidator: Sendable {
     }
 
     func checks(_ m: ClipMeasurement) -> [CheckResult] {
+        let results = measuredChecks(m)
+        // Values no real clip has fail their check whatever the expectations (any preset).
+        var problems: [Plausibility.Problem] = []
+        for duration in [m.durationSeconds, m.containerDurationSeconds] {
+            problems += Plausibility.problems(
+                fps: m.fps, storedWidth: m.storedWidth, storedHeight: m.storedHeight, displayWidth: m.displayWidth,
+                displayHeight: m.displayHeight, frameCount: m.decodedFrames > 0 ? m.decodedFrames : m.packetsRead,
+                durationSeconds: duration)
+        }
+        guard !problems.isEmpty else { return results }
+        return results.map { result in
+            let name: CheckName
+            switch result.name {
+            case .fps: name = .fps
+            case .resolution: name = .resolution
+            case .aspect: name = .aspect
+            case .duration: name = .duration
+            default: return result
+            }
+            let matching = problems.filter {
+                switch $0.aspect {
+                case .frameRate: return name == .fps
+                case .size: return name == .resolution
+                case .display: return name == .aspect
+                case .duration: return name == .duration
+                }
+            }
+            guard let first = matching.first else { return result }
+            var failed = result
+            failed.status = .fail
+            failed.message = "cannot be right: \(first.message)"
+            return failed
+        }
+    }
+
+    private func measuredChecks(_ m: ClipMeasurement) -> [CheckResult] {
         [
             CheckResult(
                 .readable, .pass, expected: "a video file", actual: "\(m.container), \(m.codec) video",
@@ -78,6 +114,15 @@ public struct ClipValidator: Sendable {
             return CheckResult(
                 .decodes, .fail, expected: expected, actual: actual,
                 "\(m.decodeErrors) packet\(m.decodeErrors == 1 ? "" : "s") failed to decode\(reason)")
+        }
+        if m.loggedDecodeErrors > 0 || m.damagedFrames > 0 {
+            var parts: [String] = []
+            if m.loggedDecodeErrors > 0 { parts.append("\(m.loggedDecodeErrors) decoding error\(m.loggedDecodeErrors == 1 ? "" : "s")") }
+            if m.damagedFrames > 0 { parts.append("\(m.damagedFrames) concealed frame\(m.damagedFrames == 1 ? "" : "s")") }
+            let first = m.firstDamageSeconds.map { ", the first at \(Format.seconds($0))" } ?? ""
+            return CheckResult(
+                .decodes, .fail, expected: expected, actual: actual,
+                "the video is damaged: \(parts.joined(separator: " and "))\(first); the decoder hid it")
         }
         if m.decodedFrames != claimed {
             let why = m.decodedFrames < claimed ? "the file is cut short or damaged" : "more frames than the container lists"
