@@ -42,6 +42,8 @@ cp -n "$root/seeds/"* "$root/corpus/" 2>/dev/null || true
 
 echo "== fuzzing for ${seconds}s (jobs: $jobs)"
 cd "$root/artifacts"
+# Swift's own crash backtracer would race AddressSanitizer's report; libFuzzer prints the stack.
+export SWIFT_BACKTRACE=enable=no
 nice -n "${FUZZ_NICE:-10}" "$root/debug/clipkit-fuzz" "$root/corpus" \
     -max_total_time="$seconds" -timeout=30 -rss_limit_mb=4096 -max_len=200000 \
     $([ "$jobs" -gt 1 ] && echo "-jobs=$jobs -workers=$jobs") -print_final_stats=1 -artifact_prefix="$root/artifacts/" 2>&1 \

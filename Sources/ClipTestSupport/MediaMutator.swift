@@ -87,6 +87,7 @@ public enum MediaMutator {
                 patch("pasp 1:52", [(p, be32(1) + be32(52))])
                 patch("pasp 65535:1", [(p, be32(65535) + be32(1))])
                 patch("pasp 0:0", [(p, be32(0) + be32(0))])
+                patch("pasp 1:65535", [(p, be32(1) + be32(65535))])
             case "avcC":
                 patch("avcC sps length max", [(p + 6, [0xFF, 0xFF])])
                 patch("avcC 31 sps", [(p + 5, [0xFF])])

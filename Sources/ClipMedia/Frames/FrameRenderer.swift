@@ -24,7 +24,7 @@ final class FrameRenderer {
         // The decoded size can differ from the header's; keep the display shape of the stream.
         let displayWidth = track.displayWidth
         let displayHeight = track.displayHeight
-        guard let width, width > 0 else { return (displayWidth, displayHeight) }
+        guard let width, width > 0, displayWidth > 0 else { return (displayWidth, displayHeight) }
         let height = max(1, Int((Double(displayHeight) * Double(width) / Double(displayWidth)).rounded()))
         return (width, height)
     }

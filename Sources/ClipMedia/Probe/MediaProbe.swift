@@ -57,7 +57,7 @@ public enum MediaProbe {
         var rate = stream.avg_frame_rate
         if rate.num <= 0 || rate.den <= 0 { rate = stream.r_frame_rate }
         if (rate.num <= 0 || rate.den <= 0), counts.frameCount > 1, let span = counts.durationSeconds, span > 0 {
-            av_reduce(&rate.num, &rate.den, Int64(Double(counts.frameCount) / span * 1000), 1000, 1 << 30)
+            av_reduce(&rate.num, &rate.den, Int64(min(1e15, Double(counts.frameCount) / span * 1000)), 1000, 1 << 30)
         }
         let pixelFormat = AVPixelFormat(rawValue: parameters.format)
         let descriptor = av_pix_fmt_desc_get(pixelFormat)

@@ -39,7 +39,8 @@ struct VideoTrack {
     var squareWidth: Int {
         let ratio = sampleAspectRatio
         guard ratio.numerator != ratio.denominator else { return storedWidth }
-        let width = Int((Double(storedWidth) * ratio.value).rounded())
+        // At least 2: a pixel aspect of 1:65535 must not give a picture no pixel wide.
+        let width = max(2, Int((Double(storedWidth) * ratio.value).rounded()))
         return width + (width & 1)
     }
 
@@ -60,7 +61,12 @@ struct VideoTrack {
     var displayHeight: Int { isQuarterTurn ? squareWidth : storedHeight }
 
     func seconds(_ timestamp: Int64) -> Double { Double(timestamp) * av_q2d(timeBase) }
-    func timestamp(_ seconds: Double) -> Int64 { Int64((seconds / av_q2d(timeBase)).rounded(.down)) }
+    /// `seconds` in the stream's time base, clamped to ±2^62 so absurd durations cannot overflow.
+    func timestamp(_ seconds: Double) -> Int64 {
+        let ticks = (seconds / av_q2d(timeBase)).rounded(.down)
+        guard ticks.isFinite else { return ticks < 0 ? -(1 << 62) : 1 << 62 }
+        return Int64(max(-4.6e18, min(4.6e18, ticks)))
+    }
 
     /// ffmpeg's own rule (fftools `get_rotation`): the display matrix's counter-clockwise angle,
     /// negated and brought into 0..<360, rounded to a quarter turn.

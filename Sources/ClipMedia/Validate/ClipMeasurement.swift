@@ -174,7 +174,7 @@ struct ClipMeasurement {
         let guessed = av_guess_sample_aspect_ratio(demuxer.context, track.stream, frame.pointer)
         var squareWidth = storedWidth
         if guessed.num > 0, guessed.den > 0, guessed.num != guessed.den {
-            let width = Int((Double(storedWidth) * Double(guessed.num) / Double(guessed.den)).rounded())
+            let width = max(2, Int((Double(storedWidth) * Double(guessed.num) / Double(guessed.den)).rounded()))
             squareWidth = width + (width & 1)
         }
         let quarterTurn = rotation == 90 || rotation == 270
