@@ -109,20 +109,16 @@ public struct ClipValidator: Sendable {
         if m.decodedFrames == 0 {
             return CheckResult(.decodes, .fail, expected: expected, actual: actual, "no frame could be decoded")
         }
+        let damage = Self.damageSummary(m)
         if m.decodeErrors > 0 {
             let reason = m.firstDecodeError.map { ": \($0.message)" } ?? ""
             return CheckResult(
                 .decodes, .fail, expected: expected, actual: actual,
-                "\(m.decodeErrors) packet\(m.decodeErrors == 1 ? "" : "s") failed to decode\(reason)")
+                "\(m.decodeErrors) packet\(m.decodeErrors == 1 ? "" : "s") failed to decode\(reason)"
+                    + (damage.map { "; \($0)" } ?? ""))
         }
-        if m.loggedDecodeErrors > 0 || m.damagedFrames > 0 {
-            var parts: [String] = []
-            if m.loggedDecodeErrors > 0 { parts.append("\(m.loggedDecodeErrors) decoding error\(m.loggedDecodeErrors == 1 ? "" : "s")") }
-            if m.damagedFrames > 0 { parts.append("\(m.damagedFrames) concealed frame\(m.damagedFrames == 1 ? "" : "s")") }
-            let first = m.firstDamageSeconds.map { ", the first at \(Format.seconds($0))" } ?? ""
-            return CheckResult(
-                .decodes, .fail, expected: expected, actual: actual,
-                "the video is damaged: \(parts.joined(separator: " and "))\(first); the decoder hid it")
+        if let damage {
+            return CheckResult(.decodes, .fail, expected: expected, actual: actual, "the video is damaged: \(damage); the decoder hid it")
         }
         if m.decodedFrames != claimed {
             let why = m.decodedFrames < claimed ? "the file is cut short or damaged" : "more frames than the container lists"
@@ -131,6 +127,16 @@ public struct ClipValidator: Sendable {
                 "decoded \(m.decodedFrames) of \(claimed) frames: \(why)")
         }
         return CheckResult(.decodes, .pass, expected: expected, actual: actual, "all \(claimed) frames decode")
+    }
+
+    /// "N decoding errors and M concealed frames, the first at T s", or nil for a clean decode.
+    static func damageSummary(_ m: ClipMeasurement) -> String? {
+        guard m.loggedDecodeErrors > 0 || m.damagedFrames > 0 else { return nil }
+        var parts: [String] = []
+        if m.loggedDecodeErrors > 0 { parts.append("\(m.loggedDecodeErrors) decoding error\(m.loggedDecodeErrors == 1 ? "" : "s")") }
+        if m.damagedFrames > 0 { parts.append("\(m.damagedFrames) concealed frame\(m.damagedFrames == 1 ? "" : "s")") }
+        let first = m.firstDamageSeconds.map { ", the first at \(Format.seconds($0))" } ?? ""
+        return parts.joined(separator: " and ") + first
     }
 
     private func duration(_ m: ClipMeasurement) -> CheckResult {
