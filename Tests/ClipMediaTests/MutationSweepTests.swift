@@ -51,7 +51,7 @@ struct MutationSweepTests {
         let started = Date()
         let baseline = Self.exercise(original, output: directory.file("baseline-out"))
         #expect(baseline.errors.isEmpty, "\(baseline.errors)")
-        let limit = max(30, Date().timeIntervalSince(started) * 200)
+        let limit = max(120, Date().timeIntervalSince(started) * 400)
 
         let work = directory.file("work")
         try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)

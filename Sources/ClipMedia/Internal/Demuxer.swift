@@ -109,11 +109,16 @@ final class Demuxer {
         try check(av_seek_frame(context, Int32(stream), timestamp, AVSEEK_FLAG_BACKWARD), "av_seek_frame")
     }
 
-    /// The demuxer's index of `stream` (MP4 builds it from `moov`; others as packets are read).
+    /// The demuxer's index of `stream` (MP4 builds it from `moov`; others as packets are read);
+    /// empty when it lists more samples than the file has bytes.
     func indexEntries(stream: Int) -> [IndexEntry] {
         let avStream = self.stream(stream)
         let count = avformat_index_get_entries_count(avStream)
         guard count > 0 else { return [] }
+        // A damaged sample table (a `trun` or `stsz` count of millions in a small file) lists more
+        // samples than the file has bytes; no such index can be right, and walking it would take minutes.
+        let size = avio_size(context.pointee.pb)
+        if size > 0, Int64(count) > size { return [] }
         var entries: [IndexEntry] = []
         entries.reserveCapacity(Int(count))
         for i in 0..<count {
