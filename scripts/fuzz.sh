@@ -7,6 +7,8 @@
 # a seed corpus of small clips with ffmpeg (H.264 MP4 faststart / moov at the end / fragmented, MOV,
 # VP9 WebM, MKV), and fuzzes for SECONDS. Inputs that crash land in .build-fuzz/artifacts/; replay one
 # without sanitizers with `swift build --product clipkit-fuzz && .build/debug/clipkit-fuzz FILE`.
+# -timeout=120: FFmpeg 5.1's own MP4 header parser can spend ~30 s on a 3 KB damaged file (ffprobe too);
+# a real hang still trips it.
 # Env: FUZZ_JOBS (parallel fuzzing processes, default 1), FUZZ_NICE (default 10).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -45,7 +47,7 @@ cd "$root/artifacts"
 # Swift's own crash backtracer would race AddressSanitizer's report; libFuzzer prints the stack.
 export SWIFT_BACKTRACE=enable=no
 nice -n "${FUZZ_NICE:-10}" "$root/debug/clipkit-fuzz" "$root/corpus" \
-    -max_total_time="$seconds" -timeout=30 -rss_limit_mb=4096 -max_len=200000 \
+    -max_total_time="$seconds" -timeout=120 -rss_limit_mb=4096 -max_len=200000 \
     $([ "$jobs" -gt 1 ] && echo "-jobs=$jobs -workers=$jobs") -print_final_stats=1 -artifact_prefix="$root/artifacts/" 2>&1 \
     | tee "$root/fuzz.log" | grep -E "^#[0-9]+.*(INITED|pulse|DONE|NEW)|ERROR|SUMMARY|stat::|Done" | grep -v "NEW" || true
 echo "== corpus: $(ls "$root/corpus" | wc -l) inputs; crashes: $(ls "$root/artifacts" | grep -c '^crash-\|^timeout-\|^oom-' || true)"
