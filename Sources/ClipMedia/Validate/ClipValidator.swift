@@ -47,12 +47,13 @@ public struct ClipValidator: Sendable {
     func checks(_ m: ClipMeasurement) -> [CheckResult] {
         let results = measuredChecks(m)
         // Values no real clip has fail their check whatever the expectations (any preset).
+        // Durations are compared with the frames they span: the packets read for the measured span,
+        // the frames the container lists for its header's duration (a cut file is `decodes`'s business).
         var problems: [Plausibility.Problem] = []
-        for duration in [m.durationSeconds, m.containerDurationSeconds] {
+        for (duration, frames) in [(m.durationSeconds, m.packetsRead), (m.containerDurationSeconds, m.claimedFrames ?? m.packetsRead)] {
             problems += Plausibility.problems(
                 fps: m.fps, storedWidth: m.storedWidth, storedHeight: m.storedHeight, displayWidth: m.displayWidth,
-                displayHeight: m.displayHeight, frameCount: m.decodedFrames > 0 ? m.decodedFrames : m.packetsRead,
-                durationSeconds: duration)
+                displayHeight: m.displayHeight, frameCount: frames, durationSeconds: duration)
         }
         guard !problems.isEmpty else { return results }
         return results.map { result in
