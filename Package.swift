@@ -115,6 +115,13 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // MARK: Fuzz target (scripts/fuzz.sh builds it with libFuzzer; otherwise a corpus replayer)
+        .executableTarget(
+            name: "clipkit-fuzz",
+            dependencies: ["ClipMedia"],
+            swiftSettings: swiftSettings
+        ),
+
         // MARK: Test support and tests
         .target(
             name: "ClipTestSupport",

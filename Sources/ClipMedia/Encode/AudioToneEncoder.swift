@@ -2,7 +2,9 @@ import CFFmpeg
 
 /// Encodes a quiet stereo sine tone as AAC, for clips that need an audio track.
 final class AudioToneEncoder {
-    let context: UnsafeMutablePointer<AVCodecContext>
+    private let codec: CodecContext
+    /// Borrowed from the ``CodecContext`` that owns it.
+    var context: UnsafeMutablePointer<AVCodecContext> { codec.pointer }
     private let frame: Frame
     private let packet: Packet
     private var samplesWritten: Int64 = 0
@@ -11,26 +13,23 @@ final class AudioToneEncoder {
         guard let codec = avcodec_find_encoder(AV_CODEC_ID_AAC) else {
             throw MediaError(.unsupported, "this FFmpeg has no AAC encoder", underlying: .encoderNotFound)
         }
-        context = try allocated(avcodec_alloc_context3(codec), "avcodec_alloc_context3")
-        frame = try Frame()
-        packet = try Packet()
+        let owner = try CodecContext(codec: codec)
+        let context = owner.pointer
         context.pointee.sample_fmt = AV_SAMPLE_FMT_FLTP
         context.pointee.sample_rate = 48_000
         context.pointee.bit_rate = 96_000
         context.pointee.time_base = AVRational(num: 1, den: 48_000)
         av_channel_layout_default(&context.pointee.ch_layout, 2)
         if globalHeader { context.pointee.flags |= AV_CODEC_FLAG_GLOBAL_HEADER }
-        try check(avcodec_open2(context, codec, nil), "avcodec_open2")
+        try owner.open()
+        self.codec = owner
+        frame = try Frame()
+        packet = try Packet()
         frame.pointer.pointee.nb_samples = context.pointee.frame_size
         frame.pointer.pointee.format = AV_SAMPLE_FMT_FLTP.rawValue
         frame.pointer.pointee.sample_rate = 48_000
         try check(av_channel_layout_copy(&frame.pointer.pointee.ch_layout, &context.pointee.ch_layout), "av_channel_layout_copy")
         try check(av_frame_get_buffer(frame.pointer, 0), "av_frame_get_buffer")
-    }
-
-    deinit {
-        var context: UnsafeMutablePointer<AVCodecContext>? = context
-        avcodec_free_context(&context)
     }
 
     /// Encodes tone up to `seconds` and passes the packets to `body`.

@@ -3,15 +3,14 @@ import Foundation
 
 /// Writes a video clip frame by frame: pictures in, an encoded file out.
 ///
-/// The file is written under a temporary name and renamed into place by ``finish()``; a writer
-/// dropped before `finish()` removes its partial file, so no half-written clip is ever left behind.
+/// The file has no name until ``finish()`` (an ``OutputFile``): a writer dropped before `finish()`,
+/// or a process killed while writing, leaves no half-written clip behind.
 public final class ClipWriter {
     public let path: String
     public let settings: VideoEncodingSettings
     /// Pictures appended so far.
     public private(set) var frameCount = 0
 
-    private let temporaryPath: String
     private let muxer: Muxer
     private let encoder: VideoEncoder
     private let videoStream: UnsafeMutablePointer<AVStream>
@@ -36,12 +35,7 @@ public final class ClipWriter {
         case "webm": formatName = "webm"
         default: formatName = "mp4"
         }
-        temporaryPath = AtomicFile.temporaryPath(for: path)
-        do {
-            muxer = try Muxer(path: temporaryPath, formatName: formatName)
-        } catch {
-            throw MediaError(.ioFailure, path: path, "cannot create the file", underlying: error)
-        }
+        muxer = try Muxer(destination: path, formatName: formatName)
         let globalHeader = muxer.context.pointee.oformat.pointee.flags & AVFMT_GLOBALHEADER != 0
         do {
             encoder = try VideoEncoder(settings: settings, globalHeader: globalHeader)
@@ -68,14 +62,7 @@ public final class ClipWriter {
             case .fragmented: movflags = "frag_keyframe+empty_moov+default_base_moof"
             }
             try muxer.writeHeader(movflags: movflags)
-        } catch {
-            try? FileManager.default.removeItem(atPath: temporaryPath)
-            throw error
         }
-    }
-
-    deinit {
-        if !finished { try? FileManager.default.removeItem(atPath: temporaryPath) }
     }
 
     /// Appends a picture of the clip's size; it is shown for one frame at ``VideoEncodingSettings/frameRate``
@@ -149,7 +136,6 @@ public final class ClipWriter {
             try encoder.encode(nil, into: writeVideo)
             if let audio { try audio.encoder.flush { try write($0, from: audio.encoder.context, to: audio.stream) } }
             try muxer.finish()
-            try AtomicFile.commit(temporaryPath, to: path)
             finished = true
         } catch let error as FFmpegError {
             throw MediaError(.ffmpeg, path: path, "cannot finish writing the clip", underlying: error)

@@ -2,7 +2,9 @@ import CFFmpeg
 
 /// An opened video encoder (`AVCodecContext`), freed with the wrapper.
 final class VideoEncoder {
-    let context: UnsafeMutablePointer<AVCodecContext>
+    private let codec: CodecContext
+    /// Borrowed from the ``CodecContext`` that owns it.
+    var context: UnsafeMutablePointer<AVCodecContext> { codec.pointer }
     private let packet: Packet
 
     var pixelFormat: AVPixelFormat { context.pointee.pix_fmt }
@@ -18,9 +20,8 @@ final class VideoEncoder {
         guard let codec = avcodec_find_encoder_by_name(name) else {
             throw MediaError(.unsupported, "this FFmpeg has no \(name) encoder", underlying: .encoderNotFound)
         }
-        context = try allocated(avcodec_alloc_context3(codec), "avcodec_alloc_context3")
-        packet = try Packet()
-        let c = context
+        let owner = try CodecContext(codec: codec)
+        let c = owner.pointer
         c.pointee.width = Int32(settings.width)
         c.pointee.height = Int32(settings.height)
         c.pointee.time_base = AVRational(num: 1, den: Int32(settings.timeScale))
@@ -36,39 +37,34 @@ final class VideoEncoder {
         if let gop = settings.keyframeInterval { c.pointee.gop_size = Int32(gop) }
         if let bFrames = settings.bFrames { c.pointee.max_b_frames = Int32(bFrames) }
         if globalHeader { c.pointee.flags |= AV_CODEC_FLAG_GLOBAL_HEADER }
-        let options = c.pointee.priv_data
         switch settings.codec {
         case .h264:
-            cffmpeg_opt_set(options, "preset", settings.preset)
-            cffmpeg_opt_set(options, "crf", "\(settings.crf)")
+            owner.setOption("preset", settings.preset)
+            owner.setOption("crf", "\(settings.crf)")
         case .hevc:
-            cffmpeg_opt_set(options, "preset", settings.preset)
-            cffmpeg_opt_set(options, "crf", "\(settings.crf)")
+            owner.setOption("preset", settings.preset)
+            owner.setOption("crf", "\(settings.crf)")
             // x265 prints its banner on stderr unless told otherwise.
-            cffmpeg_opt_set(options, "x265-params", "log-level=error")
+            owner.setOption("x265-params", "log-level=error")
         case .vp9:
-            cffmpeg_opt_set(options, "crf", "\(settings.crf + 12)")
-            cffmpeg_opt_set(options, "deadline", "realtime")
-            cffmpeg_opt_set(options, "cpu-used", "8")
-            cffmpeg_opt_set(options, "row-mt", "1")
+            owner.setOption("crf", "\(settings.crf + 12)")
+            owner.setOption("deadline", "realtime")
+            owner.setOption("cpu-used", "8")
+            owner.setOption("row-mt", "1")
             c.pointee.bit_rate = 0
         case .mpeg4:
             c.pointee.flags |= AV_CODEC_FLAG_QSCALE
             c.pointee.global_quality = 3 * FF_QP2LAMBDA
         }
-        let code = avcodec_open2(c, codec, nil)
-        if code < 0 {
-            var context: UnsafeMutablePointer<AVCodecContext>? = c
-            avcodec_free_context(&context)
+        do throws(FFmpegError) {
+            try owner.open()
+        } catch {
             throw MediaError(
                 .unsupported, "cannot open the \(name) encoder for \(settings.width)x\(settings.height)",
-                underlying: FFmpegError(code: code, operation: "avcodec_open2"))
+                underlying: error)
         }
-    }
-
-    deinit {
-        var context: UnsafeMutablePointer<AVCodecContext>? = context
-        avcodec_free_context(&context)
+        self.codec = owner
+        packet = try Packet()
     }
 
     /// Encodes `frame` (nil flushes) and passes every packet that comes out to `body`.

@@ -30,6 +30,8 @@ final class FramePicker {
     private let decoder: Decoder
     /// Packets the decoder could not decode (damaged or cut data).
     var decodeErrors: Int { decoder.errorCount }
+    /// Errors the decoder logged while still producing frames (concealed damage).
+    var loggedErrors: Int { decoder.loggedErrors }
     /// The read stopped on an error before the end of the file (a cut download).
     private(set) var readError: FFmpegError?
     /// Presentable packets before the GOP being read, for display indices.

@@ -24,13 +24,19 @@ final class FrameRenderer {
         // The decoded size can differ from the header's; keep the display shape of the stream.
         let displayWidth = track.displayWidth
         let displayHeight = track.displayHeight
-        guard let width, width > 0 else { return (displayWidth, displayHeight) }
+        guard let width, width > 0, displayWidth > 0 else { return (displayWidth, displayHeight) }
         let height = max(1, Int((Double(displayHeight) * Double(width) / Double(displayWidth)).rounded()))
         return (width, height)
     }
 
     func render(_ frame: Frame) throws -> RGBImage {
+        if width == nil, let reason = track.implausibleDisplaySize {
+            throw MediaError(.unsupported, path: track.path, "cannot render the picture: \(reason)")
+        }
         let size = outputSize(frameWidth: frame.width, frameHeight: frame.height)
+        guard size.width > 0, size.height > 0, size.width <= VideoTrack.maximumSide, size.height <= VideoTrack.maximumSide else {
+            throw MediaError(.unsupported, path: track.path, "cannot render a \(size.width)x\(size.height) picture")
+        }
         // Scale before rotating: the pre-rotation picture has the rotated output's sides swapped.
         let (scaledWidth, scaledHeight) = track.isQuarterTurn ? (size.height, size.width) : (size.width, size.height)
         let color = ColorInterpretation(frame: frame)

@@ -20,23 +20,30 @@ public enum LastFrameExtractor {
     ///   - width: scale the picture to this width, keeping the display aspect ratio.
     /// - Throws: ``MediaError`` when the file has no decodable frame.
     public static func extract(path: String, width: Int? = nil) throws -> LastFrame {
+        try extract(source: .file(path), width: width)
+    }
+
+    static func extract(source: MediaSource, width: Int? = nil) throws -> LastFrame {
+        let path = source.path
         if let width, width < 2 { throw MediaError(.invalidArgument, path: path, "width must be at least 2") }
-        if let frame = try attempt(path: path, width: width, nearEnd: true) { return frame }
+        if let frame = try attempt(source: source, width: width, nearEnd: true) { return frame }
         // The quick plan found no decodable frame at the end (a cut or damaged tail): read it all.
-        if let frame = try attempt(path: path, width: width, nearEnd: false) { return frame }
+        if let frame = try attempt(source: source, width: width, nearEnd: false) { return frame }
         throw MediaError(.noDecodableFrame, path: path, "no frame could be decoded")
     }
 
-    private static func attempt(path: String, width: Int?, nearEnd: Bool) throws -> LastFrame? {
-        let demuxer = try Demuxer(path: path)
+    private static func attempt(source: MediaSource, width: Int?, nearEnd: Bool) throws -> LastFrame? {
+        let demuxer = try Demuxer(source: source)
         let track = try VideoTrack(demuxer: demuxer)
         let picker = try FramePicker(demuxer: demuxer, track: track)
         if nearEnd { picker.startNearEnd() }
         let renderer = FrameRenderer(track: track, width: width)
         var best: (pts: Int64, index: Int?, image: RGBImage)?
+        var concealed = false
         if nearEnd {
             try picker.pick(times: [], includeLast: true) { picked, frame in
                 best = (picked.pts, picked.displayIndex, try renderer.render(frame))
+                concealed = frame.isDamaged
             }
         } else {
             // Fallback: decode everything and keep the latest frame that came out.
@@ -48,6 +55,7 @@ public enum LastFrameExtractor {
                 count += 1
                 if latest == nil || frame.bestEffortTimestamp >= latest!.pts {
                     latest = (frame.bestEffortTimestamp, try frame.reference())
+                    concealed = frame.isDamaged
                 }
             }
             while (try? demuxer.read(into: packet)) == true {
@@ -59,6 +67,11 @@ public enum LastFrameExtractor {
         }
         guard let best else { return nil }
         var warnings: [String] = []
+        if concealed {
+            warnings.append("the decoder concealed damage in this frame; it may show artefacts (check the file with `clipkit check`)")
+        } else if picker.loggedErrors > 0 && nearEnd {
+            warnings.append("the decoder reported \(picker.loggedErrors) error\(picker.loggedErrors == 1 ? "" : "s") on the way to this frame; it may show artefacts")
+        }
         if picker.readError != nil || picker.decodeErrors > 0 || !nearEnd {
             warnings.append("the file is damaged or cut short; this is the last frame that decodes")
         }

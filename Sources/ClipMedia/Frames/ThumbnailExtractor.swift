@@ -72,7 +72,7 @@ public enum ThumbnailExtractor {
             throw MediaError(.invalidArgument, path: path, "thumbnail time \(bad) is not a time in the clip")
         }
         let start = track.stream.pointee.start_time == cffmpeg_nopts_value ? 0 : track.stream.pointee.start_time
-        let ticks = seconds.map { start + track.timestamp($0) }
+        let ticks = seconds.map { start &+ track.timestamp($0) }
         let picker = try FramePicker(demuxer: demuxer, track: track, mode: fast ? .keyframesOnly : .exact)
         let renderer = FrameRenderer(track: track, width: width, fast: false)
         var results = [ThumbnailFrame?](repeating: nil, count: seconds.count)

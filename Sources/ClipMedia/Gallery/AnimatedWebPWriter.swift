@@ -4,13 +4,13 @@ import Foundation
 /// Writes an endlessly looping animated WebP: libavcodec's `libwebp_anim` encoder into libavformat's
 /// `webp` muxer.
 ///
-/// The file is written under a temporary name and renamed into place by ``finish()``; a writer
-/// dropped before `finish()` removes its partial file.
+/// The file has no name until ``finish()`` (an ``OutputFile``): a writer dropped before, or a
+/// killed process, leaves nothing behind.
 final class AnimatedWebPWriter {
     let path: String
-    private let temporaryPath: String
     private let muxer: Muxer
-    private let context: UnsafeMutablePointer<AVCodecContext>
+    private let codec: CodecContext
+    private var context: UnsafeMutablePointer<AVCodecContext> { codec.pointer }
     private let stream: UnsafeMutablePointer<AVStream>
     private let frame: Frame
     private let packet: Packet
@@ -28,22 +28,19 @@ final class AnimatedWebPWriter {
         guard let codec = avcodec_find_encoder_by_name("libwebp_anim") else {
             throw MediaError(.unsupported, path: path, "this FFmpeg has no libwebp_anim encoder", underlying: .encoderNotFound)
         }
-        temporaryPath = AtomicFile.temporaryPath(for: path)
-        do {
-            muxer = try Muxer(path: temporaryPath, formatName: "webp")
-        } catch {
-            throw MediaError(.ioFailure, path: path, "cannot create the file", underlying: error)
-        }
-        let context = try allocated(avcodec_alloc_context3(codec), "avcodec_alloc_context3")
+        muxer = try Muxer(destination: path, formatName: "webp")
         do throws(FFmpegError) {
+            let owner = try CodecContext(codec: codec)
+            let context = owner.pointer
             context.pointee.width = Int32(width)
             context.pointee.height = Int32(height)
             context.pointee.pix_fmt = AV_PIX_FMT_BGRA
             context.pointee.time_base = AVRational(num: 1, den: Int32(max(1, fps)))
             context.pointee.framerate = AVRational(num: Int32(max(1, fps)), den: 1)
             context.pointee.compression_level = Int32(max(0, min(6, method)))
-            cffmpeg_opt_set(context.pointee.priv_data, "quality", "\(max(1, min(100, quality)))")
-            try check(avcodec_open2(context, codec, nil), "avcodec_open2")
+            owner.setOption("quality", "\(max(1, min(100, quality)))")
+            try owner.open()
+            self.codec = owner
             stream = try muxer.addStream(from: context)
             frame = try Frame(width: Int32(width), height: Int32(height), format: AV_PIX_FMT_BGRA)
             packet = try Packet()
@@ -52,13 +49,8 @@ final class AnimatedWebPWriter {
                 to: .init(width: Int32(width), height: Int32(height), format: AV_PIX_FMT_BGRA),
                 flags: Scaler.fastFlags, colorSpace: AVCOL_SPC_BT709, sourceFullRange: true, destinationFullRange: true)
         } catch {
-            var owned: UnsafeMutablePointer<AVCodecContext>? = context
-            avcodec_free_context(&owned)
-            try? FileManager.default.removeItem(atPath: temporaryPath)
             throw MediaError(.ffmpeg, path: path, "cannot start the animated WebP", underlying: error)
         }
-        self.context = context
-        // From here on deinit frees the encoder and removes the partial file.
         // 0 loops forever (the muxer's default plays once).
         cffmpeg_opt_set(muxer.context.pointee.priv_data, "loop", "0")
         do throws(FFmpegError) {
@@ -66,12 +58,6 @@ final class AnimatedWebPWriter {
         } catch {
             throw MediaError(.ffmpeg, path: path, "cannot start the animated WebP", underlying: error)
         }
-    }
-
-    deinit {
-        var owned: UnsafeMutablePointer<AVCodecContext>? = context
-        avcodec_free_context(&owned)
-        if !finished { try? FileManager.default.removeItem(atPath: temporaryPath) }
     }
 
     /// Appends a picture of the animation's size, shown for one frame.
@@ -96,7 +82,6 @@ final class AnimatedWebPWriter {
         do {
             try send(nil)
             try muxer.finish()
-            try AtomicFile.commit(temporaryPath, to: path)
             finished = true
         } catch let error as FFmpegError {
             throw MediaError(.ffmpeg, path: path, "cannot finish the animated WebP", underlying: error)

@@ -54,10 +54,9 @@ public enum ImageCodec {
         guard let codec = avcodec_find_decoder(codecID) else {
             throw MediaError(.unsupported, "this FFmpeg has no decoder for the image", underlying: .decoderNotFound)
         }
-        var context: UnsafeMutablePointer<AVCodecContext>? = try allocated(
-            avcodec_alloc_context3(codec), "avcodec_alloc_context3")
-        defer { avcodec_free_context(&context) }
-        try check(avcodec_open2(context, codec, nil), "avcodec_open2")
+        let owner = try CodecContext(codec: codec)
+        try owner.open()
+        let context = owner.pointer
         let packet = try Packet()
         try check(av_new_packet(packet.pointer, Int32(data.count)), "av_new_packet")
         data.withUnsafeBytes { bytes in
@@ -109,7 +108,8 @@ public enum ImageCodec {
 
 /// One still-image encoder context, reusable for many pictures of the same size (thumbnails).
 final class ImageEncoder {
-    private let context: UnsafeMutablePointer<AVCodecContext>
+    private let codec: CodecContext
+    private var context: UnsafeMutablePointer<AVCodecContext> { codec.pointer }
     private let format: ImageFormat
     private let scaler: Scaler?
     private let frame: Frame
@@ -135,9 +135,8 @@ final class ImageEncoder {
         guard let codec else {
             throw MediaError(.unsupported, "this FFmpeg has no \(format.rawValue) encoder", underlying: .encoderNotFound)
         }
-        context = try allocated(avcodec_alloc_context3(codec), "avcodec_alloc_context3")
-        frame = try Frame(width: width, height: height, format: pixelFormat)
-        packet = try Packet()
+        let owner = try CodecContext(codec: codec)
+        let context = owner.pointer
         context.pointee.width = width
         context.pointee.height = height
         context.pointee.pix_fmt = pixelFormat
@@ -153,30 +152,30 @@ final class ImageEncoder {
             context.pointee.flags |= AV_CODEC_FLAG_QSCALE
             context.pointee.global_quality = Int32(qscale) * FF_QP2LAMBDA
             context.pointee.color_range = AVCOL_RANGE_JPEG
-            frame.pointer.pointee.quality = context.pointee.global_quality
             // JFIF is BT.601 full range.
             scaler = try Scaler(
                 from: .init(width: width, height: height, format: AV_PIX_FMT_RGB24),
                 to: .init(width: width, height: height, format: pixelFormat),
                 colorSpace: AVCOL_SPC_SMPTE170M, sourceFullRange: true, destinationFullRange: true)
         case .webp:
-            cffmpeg_opt_set(context.pointee.priv_data, "quality", "\(quality)")
+            owner.setOption("quality", "\(quality)")
             scaler = try Scaler(
                 from: .init(width: width, height: height, format: AV_PIX_FMT_RGB24),
                 to: .init(width: width, height: height, format: pixelFormat),
                 colorSpace: AVCOL_SPC_BT709, sourceFullRange: true, destinationFullRange: true)
         }
-        let code = avcodec_open2(context, codec, nil)
-        if code < 0 {
-            var context: UnsafeMutablePointer<AVCodecContext>? = context
-            avcodec_free_context(&context)
-            throw FFmpegError(code: code, operation: "avcodec_open2")
+        // Opened before the frame is allocated: the encoder checks the size (av_image_check_size)
+        // first, so a picture too large for it is an error here, not an allocation that fails later.
+        do throws(FFmpegError) {
+            try owner.open()
+        } catch {
+            throw MediaError(
+                .unsupported, "cannot encode a \(width)x\(height) \(format.rawValue) image", underlying: error)
         }
-    }
-
-    deinit {
-        var context: UnsafeMutablePointer<AVCodecContext>? = context
-        avcodec_free_context(&context)
+        self.codec = owner
+        frame = try Frame(width: width, height: height, format: pixelFormat)
+        frame.pointer.pointee.quality = context.pointee.global_quality
+        packet = try Packet()
     }
 
     func encode(_ image: RGBImage) throws -> Data {

@@ -6,37 +6,32 @@ import CFFmpeg
 /// hands every frame that comes out to a closure, and counts decoding errors instead of
 /// stopping, so a damaged packet costs one frame, not the file.
 final class Decoder {
-    let context: UnsafeMutablePointer<AVCodecContext>
+    private let codec: CodecContext
+    /// Borrowed from the ``CodecContext`` that owns it.
+    var context: UnsafeMutablePointer<AVCodecContext> { codec.pointer }
     private let frame: Frame
     /// Packets or frames the decoder rejected as invalid.
     private(set) var errorCount = 0
     private(set) var lastError: FFmpegError?
+    /// Frames that came out flagged as damaged (``Frame/isDamaged``): concealed, not clean.
+    private(set) var damagedFrames = 0
+    /// The best-effort timestamp of the first frame that was damaged or followed a logged error.
+    private(set) var firstDamageTimestamp: Int64?
+    private var errorsSeen = 0
     private var drained = false
 
     /// Opens a decoder for `stream`.
     /// - Parameter threads: 0 lets FFmpeg pick (frame threads on every core); 1 decodes in this thread.
     init(stream: UnsafeMutablePointer<AVStream>, threads: Int32 = 0) throws(FFmpegError) {
-        let parameters = stream.pointee.codecpar!
-        guard let codec = avcodec_find_decoder(parameters.pointee.codec_id) else {
-            throw FFmpegError(code: cffmpeg_error_decoder_not_found, operation: "avcodec_find_decoder")
+        guard let parameters = stream.pointee.codecpar else {
+            throw FFmpegError(code: cffmpeg_error_invalid_data, operation: "AVStream.codecpar")
         }
-        context = try allocated(avcodec_alloc_context3(codec), "avcodec_alloc_context3")
+        let codec = try CodecContext(decoding: parameters)
+        codec.pointer.pointee.pkt_timebase = stream.pointee.time_base
+        codec.pointer.pointee.thread_count = threads
+        try codec.open()
+        self.codec = codec
         frame = try Frame()
-        do {
-            try check(avcodec_parameters_to_context(context, parameters), "avcodec_parameters_to_context")
-            context.pointee.pkt_timebase = stream.pointee.time_base
-            context.pointee.thread_count = threads
-            try check(avcodec_open2(context, codec, nil), "avcodec_open2")
-        } catch {
-            var context: UnsafeMutablePointer<AVCodecContext>? = context
-            avcodec_free_context(&context)
-            throw error
-        }
-    }
-
-    deinit {
-        var context: UnsafeMutablePointer<AVCodecContext>? = context
-        avcodec_free_context(&context)
     }
 
     /// Which frames the decoder may skip: `AVDISCARD_NONREF` skips frames no other frame refers to,
@@ -86,6 +81,7 @@ final class Decoder {
             }
             consecutiveErrors = 0
             defer { frame.unref() }
+            noteDamage(frame)
             try body(frame)
         }
     }
@@ -100,6 +96,23 @@ final class Decoder {
     func reset() {
         avcodec_flush_buffers(context)
         drained = false
+    }
+
+    /// Errors the decoder logged (and its frame threads), what `ffmpeg -v error` prints: concealed
+    /// slices, missing references, invalid data. Counted even when every frame still comes out.
+    var loggedErrors: Int { codec.loggedErrors }
+
+    /// Whether the frame about to be handed out was decoded from damaged data.
+    private(set) var currentFrameDamaged = false
+
+    private func noteDamage(_ frame: Frame) {
+        let logged = codec.loggedErrors
+        currentFrameDamaged = frame.isDamaged
+        if currentFrameDamaged { damagedFrames += 1 }
+        if firstDamageTimestamp == nil, currentFrameDamaged || logged > errorsSeen || errorCount > 0 {
+            firstDamageTimestamp = frame.bestEffortTimestamp
+        }
+        errorsSeen = logged
     }
 
     private func record(_ error: FFmpegError) {

@@ -5,11 +5,14 @@ import Foundation
 final class Demuxer {
     let context: UnsafeMutablePointer<AVFormatContext>
     let path: String
+    /// The custom AVIO context for a ``MediaSource/memory(_:name:)`` source; freed after `context`.
+    private let memory: MemoryInput?
 
     /// Opens `path` and reads its header.
     /// - Throws: ``MediaError`` naming the file and the reason (missing, a directory, empty, not media).
     init(path: String) throws(MediaError) {
         self.path = path
+        self.memory = nil
         try Demuxer.checkReadableFile(path)
         FFmpegLogging.configureOnce()
         var context: UnsafeMutablePointer<AVFormatContext>? = nil
@@ -18,6 +21,50 @@ final class Demuxer {
             throw Demuxer.openError(path: path, code: code)
         }
         self.context = context
+    }
+
+    /// Opens `source`: a file, or bytes in memory through a custom AVIO context.
+    convenience init(source: MediaSource) throws(MediaError) {
+        switch source {
+        case .file(let path): try self.init(path: path)
+        case .memory(let bytes, let name): try self.init(memory: bytes, name: name)
+        }
+    }
+
+    private init(memory bytes: [UInt8], name: String) throws(MediaError) {
+        let path = MediaSource.memory([], name: name).path
+        self.path = path
+        FFmpegLogging.configureOnce()
+        guard !bytes.isEmpty else { throw MediaError(.emptyFile, path: path, "file is empty (0 bytes)") }
+        let input: MemoryInput
+        do {
+            input = try MemoryInput(bytes: bytes, name: name)
+        } catch {
+            throw MediaError(.ffmpeg, path: path, "cannot read the bytes", underlying: error)
+        }
+        guard let allocatedContext = avformat_alloc_context() else {
+            throw MediaError(.ffmpeg, path: path, "cannot read the bytes", underlying: .outOfMemory)
+        }
+        var context: UnsafeMutablePointer<AVFormatContext>? = allocatedContext
+        allocatedContext.pointee.pb = input.context
+        allocatedContext.pointee.flags |= AVFMT_FLAG_CUSTOM_IO
+        // On failure avformat_open_input frees the format context (not the custom AVIO, `input` does).
+        let code = avformat_open_input(&context, nil, nil, nil)
+        guard code >= 0, let context else {
+            let underlying = FFmpegError(code: code, operation: "avformat_open_input")
+            throw MediaError(.notAMediaFile, path: path, "not a video: \(underlying.message)", underlying: underlying)
+        }
+        self.memory = input
+        self.context = context
+    }
+
+    /// Up to `count` bytes of the input from `offset` (box headers, brand sniffing), read beside libav.
+    func bytes(at offset: UInt64, count: Int) -> [UInt8]? {
+        if let memory { return memory.read(at: offset, count: count) }
+        guard let handle = FileHandle(forReadingAtPath: path) else { return nil }
+        defer { try? handle.close() }
+        guard (try? handle.seek(toOffset: offset)) != nil, let data = try? handle.read(upToCount: count) else { return nil }
+        return [UInt8](data)
     }
 
     deinit {
@@ -62,11 +109,16 @@ final class Demuxer {
         try check(av_seek_frame(context, Int32(stream), timestamp, AVSEEK_FLAG_BACKWARD), "av_seek_frame")
     }
 
-    /// The demuxer's index of `stream` (MP4 builds it from `moov`; others as packets are read).
+    /// The demuxer's index of `stream` (MP4 builds it from `moov`; others as packets are read);
+    /// empty when it lists more samples than the file has bytes.
     func indexEntries(stream: Int) -> [IndexEntry] {
         let avStream = self.stream(stream)
         let count = avformat_index_get_entries_count(avStream)
         guard count > 0 else { return [] }
+        // A damaged sample table (a `trun` or `stsz` count of millions in a small file) lists more
+        // samples than the file has bytes; no such index can be right, and walking it would take minutes.
+        let size = avio_size(context.pointee.pb)
+        if size > 0, Int64(count) > size { return [] }
         var entries: [IndexEntry] = []
         entries.reserveCapacity(Int(count))
         for i in 0..<count {
@@ -152,6 +204,7 @@ enum FFmpegLogging {
         default: level = AV_LOG_QUIET
         }
         cffmpeg_set_log_level(level)
+        cffmpeg_install_counting_log_callback()
     }()
 
     static func configureOnce() { _ = configured }

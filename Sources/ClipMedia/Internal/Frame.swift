@@ -46,6 +46,11 @@ final class Frame {
         set { pointer.pointee.pts = newValue }
     }
     var isKeyframe: Bool { pointer.pointee.key_frame != 0 }
+    /// The decoder produced this picture from damaged data: it concealed errors, lacked a
+    /// reference, or marked the frame corrupt (`decode_error_flags`, `AV_FRAME_FLAG_CORRUPT`).
+    var isDamaged: Bool {
+        pointer.pointee.decode_error_flags != 0 || pointer.pointee.flags & AV_FRAME_FLAG_CORRUPT != 0
+    }
     var colorSpace: AVColorSpace { pointer.pointee.colorspace }
     var colorRange: AVColorRange { pointer.pointee.color_range }
     var sampleAspectRatio: AVRational { pointer.pointee.sample_aspect_ratio }

@@ -1,23 +1,42 @@
 import CFFmpeg
+import Foundation
 
-/// An output file being written (`AVFormatContext` + its `AVIOContext`), freed with the wrapper.
+/// An output file being written: the one owner of its `AVFormatContext` and the `AVIOContext` it
+/// writes through, both freed by `deinit` only.
+///
+/// The file is an ``OutputFile``: it has no name until ``finish()`` has written the trailer, so a
+/// muxer that fails or is dropped half-way (or a process that is killed) leaves nothing behind.
 final class Muxer {
     let context: UnsafeMutablePointer<AVFormatContext>
+    private let output: OutputFile
     private var headerWritten = false
-    private var closed = false
 
-    /// Opens `path` for writing in the container named `formatName` ("mp4", "mov", "webm", "matroska").
-    init(path: String, formatName: String) throws(FFmpegError) {
-        var context: UnsafeMutablePointer<AVFormatContext>? = nil
-        try check(avformat_alloc_output_context2(&context, nil, formatName, path), "avformat_alloc_output_context2")
-        self.context = context!
-        let code = avio_open(&self.context.pointee.pb, path, AVIO_FLAG_WRITE)
-        // No free here: once every stored property is set, a throwing init still runs deinit, which frees.
-        if code < 0 { throw FFmpegError(code: code, operation: "avio_open") }
+    /// Opens a file that becomes `destination` once finished, in the container named `formatName`
+    /// ("mp4", "mov", "webm", "matroska").
+    /// - Throws: ``MediaError`` naming `destination` and the reason (missing or read-only folder ...).
+    init(destination: String, formatName: String) throws(MediaError) {
+        let output = try OutputFile(destination: destination)
+        var allocatedContext: UnsafeMutablePointer<AVFormatContext>? = nil
+        let code = avformat_alloc_output_context2(&allocatedContext, nil, formatName, output.writePath)
+        guard code >= 0, let context = allocatedContext else {
+            throw MediaError(
+                .ffmpeg, path: destination, "cannot create a \(formatName) file",
+                underlying: FFmpegError(code: code < 0 ? code : cffmpeg_error_no_memory, operation: "avformat_alloc_output_context2"))
+        }
+        let opened = avio_open(&context.pointee.pb, output.writePath, AVIO_FLAG_WRITE)
+        guard opened >= 0 else {
+            // Not yet owned by self: free here, and only here.
+            avformat_free_context(context)
+            throw MediaError(
+                .ioFailure, path: destination, "cannot create the file",
+                underlying: FFmpegError(code: opened, operation: "avio_open"))
+        }
+        self.output = output
+        self.context = context
     }
 
     deinit {
-        if !closed { avio_closep(&context.pointee.pb) }
+        avio_closep(&context.pointee.pb)
         avformat_free_context(context)
     }
 
@@ -53,11 +72,12 @@ final class Muxer {
         try check(av_interleaved_write_frame(context, packet.pointer), "av_interleaved_write_frame")
     }
 
-    /// Writes the trailer (the `moov` box, moved to the front for faststart) and closes the file.
-    func finish() throws(FFmpegError) {
+    /// Writes the trailer (the `moov` box, moved to the front for faststart), closes the file and
+    /// gives it its name.
+    func finish() throws {
         if headerWritten { try check(av_write_trailer(context), "av_write_trailer") }
-        avio_closep(&context.pointee.pb)
-        closed = true
+        try check(avio_closep(&context.pointee.pb), "avio_closep")
+        try output.commit()
     }
 
     func stream(_ index: Int) -> UnsafeMutablePointer<AVStream> { context.pointee.streams[index]! }

@@ -67,12 +67,9 @@ final class JoinSession {
         let writer = JoinedStreamWriter(frameRate: frameRate)
         let parameters = try fill(writer, overlap: overlap)
         let audio = try audioTrack(overlap: overlap)
-        let temporary = AtomicFile.temporaryPath(for: output)
         do {
-            try writer.write(to: temporary, parameters: parameters, rotation: first.track.rotation, audio: audio)
-            try AtomicFile.commit(temporary, to: output)
+            try writer.write(to: output, parameters: parameters, rotation: first.track.rotation, audio: audio)
         } catch {
-            try? FileManager.default.removeItem(atPath: temporary)
             if let error = error as? FFmpegError {
                 throw MediaError(.ffmpeg, path: output, "cannot write the joined clip", underlying: error)
             }

@@ -7,7 +7,9 @@ import CFFmpeg
 /// (`sps-id`; x264 gives its PPS the same id) and keeps its SPS/PPS out of band, so they can join
 /// the copied stream's in one `avcC` (see ``AVCConfiguration``).
 final class JoinEncoder {
-    let context: UnsafeMutablePointer<AVCodecContext>
+    private let codec: CodecContext
+    /// Borrowed from the ``CodecContext`` that owns it.
+    var context: UnsafeMutablePointer<AVCodecContext> { codec.pointer }
     private let packet: Packet
 
     struct Configuration {
@@ -31,9 +33,8 @@ final class JoinEncoder {
         guard let codec = avcodec_find_encoder_by_name("libx264") else {
             throw MediaError(.unsupported, "this FFmpeg has no libx264 encoder", underlying: .encoderNotFound)
         }
-        context = try allocated(avcodec_alloc_context3(codec), "avcodec_alloc_context3")
-        packet = try Packet()
-        let c = context
+        let owner = try CodecContext(codec: codec)
+        let c = owner.pointer
         c.pointee.width = configuration.width
         c.pointee.height = configuration.height
         c.pointee.time_base = av_inv_q(configuration.frameRate)
@@ -45,33 +46,25 @@ final class JoinEncoder {
         c.pointee.color_primaries = configuration.colorPrimaries
         c.pointee.color_trc = configuration.colorTransfer
         if configuration.globalHeader { c.pointee.flags |= AV_CODEC_FLAG_GLOBAL_HEADER }
-        let options = c.pointee.priv_data
-        cffmpeg_opt_set(options, "preset", configuration.preset)
-        cffmpeg_opt_set(options, "crf", "\(configuration.crf)")
-        cffmpeg_opt_set(options, "profile", "high")
+        owner.setOption("preset", configuration.preset)
+        owner.setOption("crf", "\(configuration.crf)")
+        owner.setOption("profile", "high")
         if let id = configuration.parameterSetID {
-            cffmpeg_opt_set(options, "x264-params", "sps-id=\(id)")
+            owner.setOption("x264-params", "sps-id=\(id)")
         }
-        let code = avcodec_open2(c, codec, nil)
-        if code < 0 {
-            var context: UnsafeMutablePointer<AVCodecContext>? = c
-            avcodec_free_context(&context)
+        do throws(FFmpegError) {
+            try owner.open()
+        } catch {
             throw MediaError(
                 .unsupported, "cannot open libx264 for \(configuration.width)x\(configuration.height)",
-                underlying: FFmpegError(code: code, operation: "avcodec_open2"))
+                underlying: error)
         }
-    }
-
-    deinit {
-        var context: UnsafeMutablePointer<AVCodecContext>? = context
-        avcodec_free_context(&context)
+        self.codec = owner
+        packet = try Packet()
     }
 
     /// The encoder's out-of-band parameter sets (Annex B in FFmpeg's libx264 wrapper).
-    var extradata: [UInt8] {
-        guard let data = context.pointee.extradata, context.pointee.extradata_size > 0 else { return [] }
-        return Array(UnsafeBufferPointer(start: data, count: Int(context.pointee.extradata_size)))
-    }
+    var extradata: [UInt8] { codec.extradata }
 
     /// Encodes `frame` (nil flushes) and passes every packet that comes out to `body`.
     func encode(_ frame: Frame?, into body: (Packet) throws -> Void) throws {

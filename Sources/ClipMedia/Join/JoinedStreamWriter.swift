@@ -30,20 +30,15 @@ final class JoinedStreamWriter {
         case encoder(JoinEncoder)
     }
 
-    /// Writes the collected packets to `path` (a temporary name; the caller renames it), with `audio`'s
-    /// packets interleaved by time.
+    /// Writes the collected packets to `path`, which gets its name only once complete (``Muxer``), with
+    /// `audio`'s packets interleaved by time.
     func write(to path: String, parameters: Parameters, rotation: Int, audio: JoinAudioTrack? = nil) throws {
         let displays = packets.map(\.display).sorted()
         guard displays.elementsEqual(0..<packets.count) else {
             throw MediaError(.ffmpeg, path: path, "internal error: the joined frames do not form one sequence")
         }
         let delay = max(0, packets.enumerated().map { $0.offset - $0.element.display }.max() ?? 0)
-        let muxer: Muxer
-        do {
-            muxer = try Muxer(path: path, formatName: "mp4")
-        } catch {
-            throw MediaError(.ioFailure, path: path, "cannot create the file", underlying: error)
-        }
+        let muxer = try Muxer(destination: path, formatName: "mp4")
         let stream: UnsafeMutablePointer<AVStream>
         switch parameters {
         case .copy(let input, let extradata):

@@ -32,8 +32,8 @@ enum HeaderParameters {
         if format.bit_rate <= 0 {
             // As avformat's update_stream_timings: the file's size over its duration.
             let size = avio_size(format.pb)
-            if size > 0 {
-                demuxer.context.pointee.bit_rate = Int64(Double(size) * 8 * Double(AV_TIME_BASE) / Double(format.duration))
+            if size > 0, format.duration > 0 {
+                demuxer.context.pointee.bit_rate = Int64(min(9e18, Double(size) * 8 * Double(AV_TIME_BASE) / Double(format.duration)))
             }
         }
         return true

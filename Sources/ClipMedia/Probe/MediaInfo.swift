@@ -73,6 +73,9 @@ public struct VideoStreamInfo: Sendable, Codable, Hashable {
     public var maxKeyframeInterval: Int
     /// Whether frames are reordered (B-frames): decode order differs from display order.
     public var hasBFrames: Bool
+    /// Values that cannot be right (a damaged header): frame rate, size, display shape, duration.
+    /// Absent when there are none.
+    public var implausible: [String]? = nil
 
     enum CodingKeys: String, CodingKey {
         case codec, profile, width, height, rotation, fps
@@ -93,6 +96,7 @@ public struct VideoStreamInfo: Sendable, Codable, Hashable {
         case keyframeCount = "keyframe_count"
         case maxKeyframeInterval = "max_keyframe_interval"
         case hasBFrames = "has_b_frames"
+        case implausible
     }
 
     /// Display width over display height.

@@ -18,8 +18,13 @@ public enum MediaProbe {
     }
 
     static func probe(path: String, streamInfo: StreamInfoReading) throws -> MediaInfo {
-        let demuxer = try Demuxer(path: path)
-        let layout = IsoBoxLayout(path: path, formatName: demuxer.formatName)
+        try probe(source: .file(path), streamInfo: streamInfo)
+    }
+
+    static func probe(source: MediaSource, streamInfo: StreamInfoReading = .whenHeadersFallShort) throws -> MediaInfo {
+        let path = source.path
+        let demuxer = try Demuxer(source: source)
+        let layout = IsoBoxLayout(demuxer: demuxer)
         if streamInfo == .always || !HeaderParameters.complete(demuxer, fragmented: layout?.fragmented ?? false) {
             try demuxer.findStreamInfo()
         }
@@ -52,14 +57,14 @@ public enum MediaProbe {
         var rate = stream.avg_frame_rate
         if rate.num <= 0 || rate.den <= 0 { rate = stream.r_frame_rate }
         if (rate.num <= 0 || rate.den <= 0), counts.frameCount > 1, let span = counts.durationSeconds, span > 0 {
-            av_reduce(&rate.num, &rate.den, Int64(Double(counts.frameCount) / span * 1000), 1000, 1 << 30)
+            av_reduce(&rate.num, &rate.den, Int64(min(1e15, Double(counts.frameCount) / span * 1000)), 1000, 1 << 30)
         }
         let pixelFormat = AVPixelFormat(rawValue: parameters.format)
         let descriptor = av_pix_fmt_desc_get(pixelFormat)
         var streamDuration: Double? = stream.duration > 0 ? track.seconds(stream.duration) : nil
         if let span = counts.durationSeconds { streamDuration = span }
         let display = Ratio(track.displayWidth, track.displayHeight).reduced
-        return VideoStreamInfo(
+        var info = VideoStreamInfo(
             codec: String(cString: avcodec_get_name(parameters.codec_id)),
             profile: avcodec_profile_name(parameters.codec_id, parameters.profile).map { String(cString: $0) },
             width: track.storedWidth,
@@ -83,6 +88,12 @@ public enum MediaProbe {
             keyframeCount: counts.keyframeCount,
             maxKeyframeInterval: counts.maxKeyframeInterval,
             hasBFrames: parameters.video_delay > 0 || counts.reordered)
+        let problems = Plausibility.problems(
+            fps: info.fps > 0 ? info.fps : nil, storedWidth: info.width, storedHeight: info.height,
+            displayWidth: info.displayWidth, displayHeight: info.displayHeight, frameCount: info.frameCount,
+            durationSeconds: stream.duration > 0 ? track.seconds(stream.duration) : info.durationSeconds)
+        if !problems.isEmpty { info.implausible = problems.map(\.message) }
+        return info
     }
 
     static func audioInfo(_ stream: UnsafeMutablePointer<AVStream>) -> AudioStreamInfo {
@@ -108,7 +119,7 @@ public enum MediaProbe {
             return brand?.hasPrefix("qt") == true ? "mov" : "mp4"
         }
         if name.hasPrefix("matroska") {
-            let head = (FileHandle(forReadingAtPath: path).flatMap { try? $0.read(upToCount: 64) }) ?? Data()
+            let head = Data(demuxer.bytes(at: 0, count: 64) ?? [])
             return head.range(of: Data("webm".utf8)) != nil ? "webm" : "matroska"
         }
         return name.split(separator: ",").first.map(String.init) ?? name
@@ -189,18 +200,14 @@ struct IsoBoxLayout {
     var faststart: Bool
     var fragmented: Bool
 
-    init?(path: String, formatName: String) {
-        guard formatName.hasPrefix("mov,mp4"), let handle = FileHandle(forReadingAtPath: path) else { return nil }
-        defer { try? handle.close() }
+    init?(demuxer: Demuxer) {
+        guard demuxer.formatName.hasPrefix("mov,mp4") else { return nil }
         var offset: UInt64 = 0
         var moov: Int?
         var mdat: Int?
         var fragmented = false
         for position in 0..<4096 {
-            guard (try? handle.seek(toOffset: offset)) != nil,
-                let header = try? handle.read(upToCount: 16), header.count >= 8
-            else { break }
-            let bytes = [UInt8](header)
+            guard let bytes = demuxer.bytes(at: offset, count: 16), bytes.count >= 8 else { break }
             var size = UInt64(bytes[0]) << 24 | UInt64(bytes[1]) << 16 | UInt64(bytes[2]) << 8 | UInt64(bytes[3])
             let type = String(decoding: bytes[4..<8], as: UTF8.self)
             if size == 1, bytes.count >= 16 {
@@ -214,7 +221,9 @@ struct IsoBoxLayout {
             }
             if fragmented && moov != nil { break }
             if size == 0 || size < 8 { break }  // to the end of the file, or damaged
-            offset += size
+            let (next, overflow) = offset.addingReportingOverflow(size)
+            if overflow { break }  // a damaged 64-bit size
+            offset = next
         }
         guard moov != nil || mdat != nil else { return nil }
         self.fragmented = fragmented

@@ -22,10 +22,18 @@ struct ClipMeasurement {
     var decodedFrames = 0
     var decodeErrors = 0
     var firstDecodeError: FFmpegError?
+    /// Errors the decoder logged while it went on decoding (concealed damage; what `ffmpeg -v error` prints).
+    var loggedDecodeErrors = 0
+    /// Frames the decoder flagged as concealed, corrupt or missing a reference.
+    var damagedFrames = 0
+    /// When the first damage showed, in seconds from the start (the first frame out after it).
+    var firstDamageSeconds: Double?
     /// Why reading stopped before the end of the file, when it did.
     var readError: FFmpegError?
     /// Presented span of the packets read: first pts to last pts plus its duration.
     var durationSeconds: Double?
+    /// The duration the container's header states, when it states one.
+    var containerDurationSeconds: Double?
     var blackSegments: [TimeSegment] = []
     var frozenSegments: [TimeSegment] = []
     /// Why black and frozen could not be measured, when they could not.
@@ -34,7 +42,12 @@ struct ClipMeasurement {
     /// Reads and decodes `path`.
     /// - Throws: ``MediaError`` when the file cannot be opened or holds no video stream.
     static func measure(path: String, black: BlackDetection, frozen: FreezeDetection, threads: Int) throws(MediaError) -> ClipMeasurement {
-        let demuxer = try Demuxer(path: path)
+        try measure(source: .file(path), black: black, frozen: frozen, threads: threads)
+    }
+
+    static func measure(source: MediaSource, black: BlackDetection, frozen: FreezeDetection, threads: Int) throws(MediaError) -> ClipMeasurement {
+        let path = source.path
+        let demuxer = try Demuxer(source: source)
         let track = try openVideoTrack(demuxer)
         let parameters = track.stream.pointee.codecpar.pointee
         let formatName = demuxer.formatName
@@ -44,6 +57,8 @@ struct ClipMeasurement {
             storedWidth: track.storedWidth, storedHeight: track.storedHeight,
             displayWidth: track.displayWidth, displayHeight: track.displayHeight, rotation: track.rotation,
             fps: frameRate(track.stream), hasAudio: demuxer.bestStream(AVMEDIA_TYPE_AUDIO) != nil)
+        let headerDuration = demuxer.context.pointee.duration
+        if headerDuration > 0 { measurement.containerDurationSeconds = Double(headerDuration) / Double(AV_TIME_BASE) }
         measurement.claimedFrames = claimedFrames(demuxer: demuxer, track: track, path: path, formatName: formatName)
         for index in 0..<demuxer.streamCount where index != track.index {
             demuxer.stream(index).pointee.discard = AVDISCARD_ALL
@@ -134,6 +149,11 @@ struct ClipMeasurement {
         try decoder.flush(into: process)
         decodeErrors = decoder.errorCount
         firstDecodeError = decoder.lastError
+        loggedDecodeErrors = decoder.loggedErrors
+        damagedFrames = decoder.damagedFrames
+        if let first = decoder.firstDamageTimestamp, first != cffmpeg_nopts_value {
+            firstDamageSeconds = max(0, Double(first) * timeBase - origin)
+        }
 
         if endPTS > firstPTS { durationSeconds = Double(endPTS - firstPTS) * timeBase }
         let frameDuration = fps.map { 1 / $0 } ?? 0
@@ -154,7 +174,7 @@ struct ClipMeasurement {
         let guessed = av_guess_sample_aspect_ratio(demuxer.context, track.stream, frame.pointer)
         var squareWidth = storedWidth
         if guessed.num > 0, guessed.den > 0, guessed.num != guessed.den {
-            let width = Int((Double(storedWidth) * Double(guessed.num) / Double(guessed.den)).rounded())
+            let width = max(2, Int((Double(storedWidth) * Double(guessed.num) / Double(guessed.den)).rounded()))
             squareWidth = width + (width & 1)
         }
         let quarterTurn = rotation == 90 || rotation == 270
@@ -190,7 +210,7 @@ struct ClipMeasurement {
     /// The frame count the container promises: the MP4 sample table (when complete), else the
     /// stream's frame count field; nil when it promises nothing.
     private static func claimedFrames(demuxer: Demuxer, track: VideoTrack, path: String, formatName: String) -> Int? {
-        if formatName.hasPrefix("mov,mp4"), IsoBoxLayout(path: path, formatName: formatName)?.fragmented != true,
+        if formatName.hasPrefix("mov,mp4"), IsoBoxLayout(demuxer: demuxer)?.fragmented != true,
             let counts = FrameCounts.fromIndex(demuxer: demuxer, track: track)
         {
             return counts.frameCount

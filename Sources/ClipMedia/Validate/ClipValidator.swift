@@ -25,10 +25,15 @@ public struct ClipValidator: Sendable {
     }
 
     public func validate(path: String) -> ValidationReport {
+        validate(source: .file(path))
+    }
+
+    func validate(source: MediaSource) -> ValidationReport {
+        let path = source.path
         let measurement: ClipMeasurement
         do {
             measurement = try ClipMeasurement.measure(
-                path: path, black: expectations.black, frozen: expectations.frozen, threads: threads)
+                source: source, black: expectations.black, frozen: expectations.frozen, threads: threads)
         } catch {
             return ValidationReport(
                 path: path,
@@ -40,6 +45,43 @@ public struct ClipValidator: Sendable {
     }
 
     func checks(_ m: ClipMeasurement) -> [CheckResult] {
+        let results = measuredChecks(m)
+        // Values no real clip has fail their check whatever the expectations (any preset).
+        // Durations are compared with the frames they span: the packets read for the measured span,
+        // the frames the container lists for its header's duration (a cut file is `decodes`'s business).
+        var problems: [Plausibility.Problem] = []
+        for (duration, frames) in [(m.durationSeconds, m.packetsRead), (m.containerDurationSeconds, m.claimedFrames ?? m.packetsRead)] {
+            problems += Plausibility.problems(
+                fps: m.fps, storedWidth: m.storedWidth, storedHeight: m.storedHeight, displayWidth: m.displayWidth,
+                displayHeight: m.displayHeight, frameCount: frames, durationSeconds: duration)
+        }
+        guard !problems.isEmpty else { return results }
+        return results.map { result in
+            let name: CheckName
+            switch result.name {
+            case .fps: name = .fps
+            case .resolution: name = .resolution
+            case .aspect: name = .aspect
+            case .duration: name = .duration
+            default: return result
+            }
+            let matching = problems.filter {
+                switch $0.aspect {
+                case .frameRate: return name == .fps
+                case .size: return name == .resolution
+                case .display: return name == .aspect
+                case .duration: return name == .duration
+                }
+            }
+            guard let first = matching.first else { return result }
+            var failed = result
+            failed.status = .fail
+            failed.message = "cannot be right: \(first.message)"
+            return failed
+        }
+    }
+
+    private func measuredChecks(_ m: ClipMeasurement) -> [CheckResult] {
         [
             CheckResult(
                 .readable, .pass, expected: "a video file", actual: "\(m.container), \(m.codec) video",
@@ -68,11 +110,16 @@ public struct ClipValidator: Sendable {
         if m.decodedFrames == 0 {
             return CheckResult(.decodes, .fail, expected: expected, actual: actual, "no frame could be decoded")
         }
+        let damage = Self.damageSummary(m)
         if m.decodeErrors > 0 {
             let reason = m.firstDecodeError.map { ": \($0.message)" } ?? ""
             return CheckResult(
                 .decodes, .fail, expected: expected, actual: actual,
-                "\(m.decodeErrors) packet\(m.decodeErrors == 1 ? "" : "s") failed to decode\(reason)")
+                "\(m.decodeErrors) packet\(m.decodeErrors == 1 ? "" : "s") failed to decode\(reason)"
+                    + (damage.map { "; \($0)" } ?? ""))
+        }
+        if let damage {
+            return CheckResult(.decodes, .fail, expected: expected, actual: actual, "the video is damaged: \(damage); the decoder hid it")
         }
         if m.decodedFrames != claimed {
             let why = m.decodedFrames < claimed ? "the file is cut short or damaged" : "more frames than the container lists"
@@ -81,6 +128,16 @@ public struct ClipValidator: Sendable {
                 "decoded \(m.decodedFrames) of \(claimed) frames: \(why)")
         }
         return CheckResult(.decodes, .pass, expected: expected, actual: actual, "all \(claimed) frames decode")
+    }
+
+    /// "N decoding errors and M concealed frames, the first at T s", or nil for a clean decode.
+    static func damageSummary(_ m: ClipMeasurement) -> String? {
+        guard m.loggedDecodeErrors > 0 || m.damagedFrames > 0 else { return nil }
+        var parts: [String] = []
+        if m.loggedDecodeErrors > 0 { parts.append("\(m.loggedDecodeErrors) decoding error\(m.loggedDecodeErrors == 1 ? "" : "s")") }
+        if m.damagedFrames > 0 { parts.append("\(m.damagedFrames) concealed frame\(m.damagedFrames == 1 ? "" : "s")") }
+        let first = m.firstDamageSeconds.map { ", the first at \(Format.seconds($0))" } ?? ""
+        return parts.joined(separator: " and ") + first
     }
 
     private func duration(_ m: ClipMeasurement) -> CheckResult {

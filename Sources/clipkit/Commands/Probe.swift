@@ -25,7 +25,11 @@ struct Probe: AsyncParsableCommand {
         if json {
             if results.count == 1 { try Output.json(results[0]) } else { try Output.json(results) }
         } else {
-            for case .success(let info) in results { Output.line(Self.table(info)) }
+            for case .success(let info) in results {
+                Output.line(Self.table(info))
+                // Values a damaged header claims: said on stderr too, so they are not missed in a table.
+                for mark in info.video?.implausible ?? [] { Output.warning("\(info.path): cannot be right: \(mark)") }
+            }
         }
         if results.contains(where: \.isFailure) { throw ExitCode.failure }
     }
@@ -53,6 +57,7 @@ struct Probe: AsyncParsableCommand {
                     + (colour.isEmpty ? "" : "  \(colour)")
                     + "  \(v.keyframeCount) keyframe\(v.keyframeCount == 1 ? "" : "s") (longest run \(v.maxKeyframeInterval))"
                     + (v.hasBFrames ? "  B-frames" : ""))
+            for mark in v.implausible ?? [] { lines.append("  !      cannot be right: \(mark)") }
         } else {
             lines.append("  video  none")
         }

@@ -22,6 +22,20 @@ enum ReferenceTools {
         return String(decoding: data, as: UTF8.self)
     }
 
+    /// The lines `ffmpeg -v error` prints while decoding the whole video stream: its errors.
+    static func decodingErrorLines(_ path: String) throws -> [String] {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/ffmpeg")
+        process.arguments = ["-v", "error", "-nostdin", "-i", path, "-map", "0:v:0", "-f", "null", "-"]
+        let pipe = Pipe()
+        process.standardError = pipe
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return String(decoding: data, as: UTF8.self).split(separator: "\n").map(String.init)
+    }
+
     /// ffprobe's count of packets (= frames) in the first video stream.
     static func packetCount(_ path: String) throws -> Int {
         let out = try run(
