@@ -35,7 +35,7 @@ struct ChainCommandTests {
         let sandbox = try await Self.externalSandbox()
         defer { Task { await sandbox.stop() } }
         let output = directory.file("sequence.mp4")
-        let result = try CLI.run(
+        let result = try await CLI.running(
             ["extend", "--prompt", "a lighthouse", "--prompt", "the sea", "--segments", "3", "-o", output, "--json"]
                 + Self.providerArguments(sandbox))
         #expect(result.status == 0, "\(result.stderr)")
@@ -69,11 +69,11 @@ struct ChainCommandTests {
         let checks = try #require((sidecar["qa"] as? [String: Any])?["checks"] as? [[String: Any]])
         #expect(checks.first { $0["name"] as? String == "seams" }?["status"] as? String == "pass")
         // The joined chain passes `check` as a whole: its sidecar asks for three segments' duration.
-        let checked = try CLI.run(["check", output])
+        let checked = try await CLI.running(["check", output])
         #expect(checked.status == 0, "\(checked.stdout)")
     }
 
-    @Test func checkFailsAJoinWhoseSeamJumps() throws {
+    @Test func checkFailsAJoinWhoseSeamJumps() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         // Two unrelated clips joined as if one continued the other.
@@ -83,9 +83,9 @@ struct ChainCommandTests {
             at: directory.file("b.mp4"), settings: VideoEncodingSettings(width: 320, height: 180), frames: 24,
             content: { _ in RGBImage(width: 320, height: 180, red: 250, green: 20, blue: 20) })
         let joined = directory.file("joined.mp4")
-        #expect(try CLI.run(["join", first, second, "-o", joined, "--seam", "keep"]).status == 0)
+        #expect(try await CLI.running(["join", first, second, "-o", joined, "--seam", "keep"]).status == 0)
         try Data(#"{"seam_frames": [24]}"#.utf8).write(to: URL(fileURLWithPath: directory.file("joined.clip.json")))
-        let result = try CLI.run(["check", joined, "--json"])
+        let result = try await CLI.running(["check", joined, "--json"])
         let clip = try #require(((try result.json() as? [String: Any])?["clips"] as? [[String: Any]])?.first)
         let seams = try #require((clip["checks"] as? [[String: Any]])?.first { $0["name"] as? String == "seams" })
         #expect(seams["status"] as? String == "fail")
@@ -119,7 +119,7 @@ struct ChainCommandTests {
         let run = try #require(try await journal.runs().first)
         #expect(try await journal.attempts(runID: run.id).first?.step == .submitted)
 
-        let resumed = try CLI.run(arguments)
+        let resumed = try await CLI.running(arguments)
         #expect(resumed.status == 0, "\(resumed.stderr)")
         #expect(resumed.stderr.contains("resuming"))
         let inspection = await sandbox.inspect()
@@ -134,7 +134,7 @@ struct ChainCommandTests {
         let sandbox = try await Self.externalSandbox(faults: "fail-task:1")
         defer { Task { await sandbox.stop() } }
         let output = directory.file("sequence.mp4")
-        let result = try CLI.run(
+        let result = try await CLI.running(
             ["extend", "--prompt", "a field", "--segments", "2", "-o", output, "--json"] + Self.providerArguments(sandbox))
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stderr.contains("retrying"))
@@ -150,7 +150,7 @@ struct ChainCommandTests {
         let sandbox = try await Self.externalSandbox()
         defer { Task { await sandbox.stop() } }
         let output = directory.file("clip.mp4")
-        let result = try CLI.run(
+        let result = try await CLI.running(
             ["generate", "--prompt", "a cat", "--aspect", "9:16", "-o", output, "--json"] + Self.providerArguments(sandbox))
         #expect(result.status == 0, "\(result.stderr)")
         let sidecarText = try String(contentsOfFile: directory.file("clip.clip.json"), encoding: .utf8)
@@ -172,17 +172,17 @@ struct ChainCommandTests {
         defer { directory.remove() }
         let sandbox = try await Self.externalSandbox(faults: "fail-task:1")
         defer { Task { await sandbox.stop() } }
-        let result = try CLI.run(
+        let result = try await CLI.running(
             ["generate", "--prompt", "a cat", "-o", directory.file("clip.mp4")] + Self.providerArguments(sandbox))
         #expect(result.status == 1)
         #expect(result.stderr.contains("failed"))
         #expect(!FileManager.default.fileExists(atPath: directory.file("clip.mp4")))
     }
 
-    @Test func theSandboxIsTheDefaultProvider() throws {
+    @Test func theSandboxIsTheDefaultProvider() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
-        let result = try CLI.run(["generate", "--prompt", "a quiet harbour", "--sandbox-delay", "0", "-o", directory.file("clip.mp4")])
+        let result = try await CLI.running(["generate", "--prompt", "a quiet harbour", "--sandbox-delay", "0", "-o", directory.file("clip.mp4")])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(try MediaProbe.probe(path: directory.file("clip.mp4")).video?.frameCount == 121)
     }
@@ -192,7 +192,7 @@ struct ChainCommandTests {
         defer { directory.remove() }
         let sandbox = try await Self.externalSandbox()
         defer { Task { await sandbox.stop() } }
-        let result = try CLI.run(
+        let result = try await CLI.running(
             ["generate", "--prompt", "a cat", "--duration", "7", "-o", directory.file("clip.mp4")] + Self.providerArguments(sandbox))
         #expect(result.status == 1)
         #expect(result.stderr.split(separator: "\n").count == 1)
@@ -206,7 +206,7 @@ struct ChainCommandTests {
         let sandbox = try await Self.externalSandbox(delay: 0.5)
         defer { Task { await sandbox.stop() } }
         let port = Int.random(in: 20_000...40_000)
-        let result = try CLI.run(
+        let result = try await CLI.running(
             ["generate", "--prompt", "a boat", "-o", directory.file("clip.mp4"), "--webhook-url", "http://127.0.0.1:\(port)",
              "--listen-port", "\(port)"] + Self.providerArguments(sandbox),
             environment: ["CLIPKIT_LOG": "info"])

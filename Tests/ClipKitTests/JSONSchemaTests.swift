@@ -70,7 +70,7 @@ struct JSONSchemaTests {
         #expect(try Self.nonSnakeKeys(run.stdout) == [], "\(command)")
     }
 
-    @Test func everyMediaCommandsJSONMatchesItsSchema() throws {
+    @Test func everyMediaCommandsJSONMatchesItsSchema() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let a = try FixtureFactory.makeQAClip(at: directory.file("a.mp4"), frames: 25) { _ in .moving }
@@ -78,22 +78,22 @@ struct JSONSchemaTests {
         let black = try FixtureFactory.makeQAClip(at: directory.file("black.mp4"), frames: 25) { _ in .black }
         let page = try FixtureFactory.makeErrorPage(at: directory.file("page.mp4"))
 
-        try expectValid(try CLI.run(["probe", a, "--json"]), "probe")
-        let several = try CLI.run(["probe", a, page, "--json"])
+        try expectValid(try await CLI.running(["probe", a, "--json"]), "probe")
+        let several = try await CLI.running(["probe", a, page, "--json"])
         #expect(several.status == 1)
         try expectValid(several, "probe")
-        try expectValid(try CLI.run(["last-frame", a, "-o", directory.file("last.png"), "--json"]), "last-frame")
-        try expectValid(try CLI.run(["thumbs", a, "-o", directory.file("thumbs"), "--count", "3", "--json"]), "thumbs")
-        let check = try CLI.run(["check", a, black, page, "--json"])
+        try expectValid(try await CLI.running(["last-frame", a, "-o", directory.file("last.png"), "--json"]), "last-frame")
+        try expectValid(try await CLI.running(["thumbs", a, "-o", directory.file("thumbs"), "--count", "3", "--json"]), "thumbs")
+        let check = try await CLI.running(["check", a, black, page, "--json"])
         #expect(check.status == 1)
         try expectValid(check, "check")
-        try expectValid(try CLI.run(["join", a, b, "-o", directory.file("joined.mp4"), "--json"]), "join")
-        try expectValid(try CLI.run(["join", a, b, "-o", directory.file("joined2.mp4"), "--seam", "drop", "--report", "--json"]), "join")
+        try expectValid(try await CLI.running(["join", a, b, "-o", directory.file("joined.mp4"), "--json"]), "join")
+        try expectValid(try await CLI.running(["join", a, b, "-o", directory.file("joined2.mp4"), "--seam", "drop", "--report", "--json"]), "join")
         let clips = directory.file("clips")
         try FileManager.default.createDirectory(atPath: clips, withIntermediateDirectories: true)
         try FileManager.default.copyItem(atPath: a, toPath: clips + "/a.mp4")
         try FileManager.default.copyItem(atPath: page, toPath: clips + "/page.mp4")
-        let gallery = try CLI.run(["gallery", clips, "-o", directory.file("site"), "--json"])
+        let gallery = try await CLI.running(["gallery", clips, "-o", directory.file("site"), "--json"])
         try expectValid(gallery, "gallery")
         let summary = try #require(try gallery.json() as? [String: Any])
         #expect(summary["verdicts"] as? [String: Int] == ["pass": 1, "warn": 0, "fail": 1, "unchecked": 0])
@@ -106,7 +106,7 @@ struct JSONSchemaTests {
         #expect(try Self.violations(storyboard, command: "storyboard") == [])
     }
 
-    @Test func schemasRejectOutputsThatBreakTheConvention() throws {
+    @Test func schemasRejectOutputsThatBreakTheConvention() async throws {
         // The validator is not a rubber stamp: a camelCase key or a missing field fails.
         let thumbs = #"[{"path": "t.jpg", "requested_s": 1, "pts_s": 1, "frame_index": 24, "width": 16, "height": 9}]"#
         #expect(try Self.violations(thumbs, command: "thumbs") == [])

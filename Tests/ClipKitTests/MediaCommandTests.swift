@@ -4,11 +4,11 @@ import Foundation
 import Testing
 
 struct MediaCommandTests {
-    @Test func probePrintsOneObjectForOneFileAndAnArrayForSeveral() throws {
+    @Test func probePrintsOneObjectForOneFileAndAnArrayForSeveral() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let clip = try FixtureFactory.makeGeneratorLikeClip(at: directory.file("a.mp4"))
-        let one = try CLI.run(["probe", "--json", clip])
+        let one = try await CLI.running(["probe", "--json", clip])
         #expect(one.status == 0)
         let object = try #require(try one.json() as? [String: Any])
         #expect(object["path"] as? String == clip)
@@ -16,26 +16,26 @@ struct MediaCommandTests {
         #expect(video["frame_count"] as? Int == 121)
         #expect(video["display_aspect_ratio"] as? String == "16:9")
         #expect(object.keys.contains("audio"))
-        let many = try CLI.run(["probe", "--json", clip, clip])
+        let many = try await CLI.running(["probe", "--json", clip, clip])
         #expect((try many.json() as? [Any])?.count == 2)
     }
 
-    @Test func probeReadsAsATableByDefault() throws {
+    @Test func probeReadsAsATableByDefault() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let clip = try FixtureFactory.makeGeneratorLikeClip(at: directory.file("a.mp4"))
-        let result = try CLI.run(["probe", clip])
+        let result = try await CLI.running(["probe", clip])
         #expect(result.status == 0)
         #expect(result.stdout.contains("121 frames"))
         #expect(result.stdout.contains("320x180"))
     }
 
-    @Test func lastFrameWritesThePictureAndDescribesIt() throws {
+    @Test func lastFrameWritesThePictureAndDescribesIt() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let clip = try FixtureFactory.makeGeneratorLikeClip(at: directory.file("a.mp4"))
         let output = directory.file("last.png")
-        let result = try CLI.run(["last-frame", clip, "-o", output, "--json"])
+        let result = try await CLI.running(["last-frame", clip, "-o", output, "--json"])
         #expect(result.status == 0)
         let object = try #require(try result.json() as? [String: Any])
         #expect(object["frame_index"] as? Int == 120)
@@ -45,7 +45,7 @@ struct MediaCommandTests {
     }
 
     @Test(arguments: ["empty", "html", "noise", "missing", "directory", "cut"])
-    func badInputGetsOneLineAndNoOutputFile(kind: String) throws {
+    func badInputGetsOneLineAndNoOutputFile(kind: String) async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         var input = directory.file("input.mp4")
@@ -66,7 +66,7 @@ struct MediaCommandTests {
         let output = directory.file("out/last.png")
         try FileManager.default.createDirectory(atPath: directory.file("out"), withIntermediateDirectories: true)
         for arguments in [["last-frame", input, "-o", output], ["probe", input], ["thumbs", input, "-o", directory.file("out")]] {
-            let result = try CLI.run(arguments)
+            let result = try await CLI.running(arguments)
             #expect(result.status > 0 && result.status < 128)
             let lines = result.stderr.split(separator: "\n")
             #expect(lines.count == 1)
@@ -75,11 +75,11 @@ struct MediaCommandTests {
         }
     }
 
-    @Test func thumbsAtGivenTimesAreFrameAccurate() throws {
+    @Test func thumbsAtGivenTimesAreFrameAccurate() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let clip = try FixtureFactory.makeGeneratorLikeClip(at: directory.file("a.mp4"))
-        let result = try CLI.run(["thumbs", clip, "-o", directory.file("t"), "--at", "1,2.5,5", "--format", "png", "--json"])
+        let result = try await CLI.running(["thumbs", clip, "-o", directory.file("t"), "--at", "1,2.5,5", "--format", "png", "--json"])
         #expect(result.status == 0)
         let thumbs = try #require(try result.json() as? [[String: Any]])
         #expect(thumbs.compactMap { $0["frame_index"] as? Int } == [24, 60, 120])
@@ -87,8 +87,8 @@ struct MediaCommandTests {
         #expect(images.map(FixtureFactory.frameIndex) == [24, 60, 120])
     }
 
-    @Test func usageErrorsAreRefusedBeforeAnyWork() throws {
-        let result = try CLI.run(["thumbs", "x.mp4", "-o", "/tmp/never", "--count", "3", "--every", "1"])
+    @Test func usageErrorsAreRefusedBeforeAnyWork() async throws {
+        let result = try await CLI.running(["thumbs", "x.mp4", "-o", "/tmp/never", "--count", "3", "--every", "1"])
         #expect(result.status != 0 && result.status != 1)
         #expect(result.stderr.contains("--count"))
     }

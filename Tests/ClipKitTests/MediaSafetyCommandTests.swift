@@ -13,7 +13,7 @@ struct MediaSafetyCommandTests {
         "stts delta max", "mdhd timescale 0", "moov zeroed", "avcC sps length max", "flip 100 bits (seed 2)",
     ]
 
-    @Test func damagedClipsGetOneLineOfErrorAndNoCrashFromEveryCommand() throws {
+    @Test func damagedClipsGetOneLineOfErrorAndNoCrashFromEveryCommand() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         var settings = VideoEncodingSettings(width: 96, height: 54, frameRate: 24)
@@ -48,7 +48,7 @@ struct MediaSafetyCommandTests {
                 ("check", ["check", path], nil),
             ]
             for run in runs {
-                let result = try CLI.run(run.arguments)
+                let result = try await CLI.running(run.arguments)
                 let label = "\(input.name): clipkit \(run.command)"
                 #expect(result.status == 0 || result.status == 1, "\(label) exited \(result.status): \(result.stderr.prefix(300))")
                 #expect(!result.stderr.contains("Fatal error") && !result.stderr.contains("Backtrace"), "\(label): \(result.stderr.prefix(300))")
@@ -68,7 +68,7 @@ struct MediaSafetyCommandTests {
         }
     }
 
-    @Test func aJoinKilledWhileWritingLeavesNoFileBehind() throws {
+    @Test func aJoinKilledWhileWritingLeavesNoFileBehind() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let inputs = directory.file("inputs")

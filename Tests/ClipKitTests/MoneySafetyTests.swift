@@ -53,7 +53,7 @@ struct MoneySafetyTests {
         defer { directory.remove() }
         let sandbox = try await Self.sandbox()
         defer { Task { await sandbox.stop() } }
-        let result = try CLI.run(
+        let result = try await CLI.running(
             ["extend", "--prompt", "a paper boat", "--segments", "2", "-o", directory.file("long.mp4"), "--json"]
                 + Self.arguments(provider, sandbox), timeout: 600)
         #expect(result.status == 0, "\(result.stderr)")
@@ -72,7 +72,7 @@ struct MoneySafetyTests {
         defer { Task { await sandbox.stop() } }
         let start = directory.file("start.png")
         try ImageCodec.write(RGBImage(width: 720, height: 1280, red: 40, green: 120, blue: 200), to: start, as: .png)
-        let result = try CLI.run(
+        let result = try await CLI.running(
             ["generate", "--prompt", "a tall tower", "--start-image", start, "--aspect", "9:16", "-o", directory.file("tall.mp4"),
              "--json"] + Self.arguments(provider, sandbox), timeout: 600)
         #expect(result.status == 0, "\(result.stderr)")
@@ -98,7 +98,7 @@ struct MoneySafetyTests {
         defer { directory.remove() }
         let sandbox = try await Self.sandbox()
         defer { Task { await sandbox.stop() } }
-        let result = try CLI.run(
+        let result = try await CLI.running(
             ["generate", "--prompt", "a red kite", "-o", directory.file("clip.mp4"), "--json"] + options
                 + Self.arguments(provider, sandbox), timeout: 600)
         #expect(result.status == 0, "\(result.stderr)")
@@ -121,7 +121,7 @@ struct MoneySafetyTests {
         defer { directory.remove() }
         let sandbox = try await Self.sandbox()
         defer { Task { await sandbox.stop() } }
-        let result = try CLI.run(
+        let result = try await CLI.running(
             ["extend", "--prompt", "a paper boat", "--segments", "3", "-o", directory.file("long.mp4")] + options
                 + Self.arguments(provider, sandbox))
         #expect(result.status == 1)
@@ -130,12 +130,12 @@ struct MoneySafetyTests {
         #expect(!FileManager.default.fileExists(atPath: directory.file("long.mp4")))
     }
 
-    @Test func aLoopbackFrameURLIsRefusedForARemoteProviderBeforePaying() throws {
+    @Test func aLoopbackFrameURLIsRefusedForARemoteProviderBeforePaying() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         // Luma fetches frames by URL; without --public-url ClipKit's server is loopback only. Nothing listens
         // at the base URL: the refusal must come before any request.
-        let result = try CLI.run(
+        let result = try await CLI.running(
             ["extend", "--prompt", "a paper boat", "--segments", "2", "-o", directory.file("long.mp4"),
              "--provider", "luma", "--base-url", "https://api.lumalabs.invalid", "--api-key", "k"])
         #expect(result.status == 1)
@@ -145,7 +145,7 @@ struct MoneySafetyTests {
     @Test func aMissingOutputFolderIsRefusedBeforePaying() async throws {
         let sandbox = try await Self.sandbox()
         defer { Task { await sandbox.stop() } }
-        let result = try CLI.run(
+        let result = try await CLI.running(
             ["generate", "--prompt", "a cat", "-o", "/no/such/folder/clip.mp4"] + Self.arguments("kkiai", sandbox))
         #expect(result.status == 1)
         #expect(result.stderr.contains("no such folder"), "\(result.stderr)")
@@ -159,11 +159,11 @@ struct MoneySafetyTests {
         defer { Task { await sandbox.stop() } }
         let output = directory.file("long.mp4")
         let base = ["extend", "--prompt", "a paper boat", "--segments", "2", "-o", output] + Self.arguments("kkiai", sandbox)
-        let first = try CLI.run(base + ["--json"], timeout: 600)
+        let first = try await CLI.running(base + ["--json"], timeout: 600)
         #expect(first.status == 0, "\(first.stderr)")
         let runID = try #require((try first.json() as? [String: Any])?["run_id"] as? String)
 
-        let again = try CLI.run(base + ["--max-retries", "5", "--json"])
+        let again = try await CLI.running(base + ["--max-retries", "5", "--json"])
         #expect(again.status == 0, "\(again.stderr)")
         let json = try #require(try again.json() as? [String: Any])
         #expect(json["run_id"] as? String == runID)
@@ -171,7 +171,7 @@ struct MoneySafetyTests {
         #expect(await sandbox.inspect().createCalls(for: .kkiai) == 2)
 
         // Changing what would be paid for on the same output is refused, naming the difference.
-        let changed = try CLI.run(base + ["--segments", "3"])
+        let changed = try await CLI.running(base + ["--segments", "3"])
         #expect(changed.status == 1)
         #expect(changed.stderr.contains("--segments 2 (now 3)"), "\(changed.stderr)")
         #expect(await sandbox.inspect().createCalls(for: .kkiai) == 2)
@@ -200,14 +200,14 @@ struct MoneySafetyTests {
         #expect(run.provider == "kkiai")
         #expect(run.baseURL == sandbox.baseURL)
         // No --provider, no --base-url: both come from the journal; only the key from the environment.
-        let resumed = try CLI.run(
+        let resumed = try await CLI.running(
             ["jobs", "resume", run.id, "--work-dir", directory.file(".clipkit")],
             environment: ["KKIAI_API_KEY": SandboxConfiguration.defaultAPIKey], timeout: 600)
         #expect(resumed.status == 0, "\(resumed.stderr)")
         #expect(await sandbox.inspect().createCalls(for: .kkiai) == 2)
         #expect(try MediaProbe.probe(path: output).video?.frameCount == 2 * 121 - 1)
 
-        let elsewhere = try CLI.run(["jobs", "resume", run.id, "--work-dir", directory.file(".clipkit"), "--provider", "luma"])
+        let elsewhere = try await CLI.running(["jobs", "resume", run.id, "--work-dir", directory.file(".clipkit"), "--provider", "luma"])
         #expect(elsewhere.status == 1)
         #expect(elsewhere.stderr.contains("was paid for on kkiai"), "\(elsewhere.stderr)")
     }

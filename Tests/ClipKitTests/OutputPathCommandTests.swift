@@ -44,19 +44,19 @@ struct OutputPathCommandTests {
     }
 
     @Test(arguments: BadPath.allCases)
-    func lastFrameRefusesABadOutputBeforeDecoding(_ bad: BadPath) throws {
+    func lastFrameRefusesABadOutputBeforeDecoding(_ bad: BadPath) async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let input = try Self.clip(in: directory)
         let before = Self.contents(of: directory)
         let output = Self.fileOutput(bad, input: input, in: directory)
-        Self.expectRefused(try CLI.run(["last-frame", input, "-o", output]), output: output)
+        Self.expectRefused(try await CLI.running(["last-frame", input, "-o", output]), output: output)
         #expect(Self.contents(of: directory) == before)
         #expect(try MediaProbe.probe(path: input).video?.frameCount == 12, "the input is untouched")
     }
 
     @Test(arguments: BadPath.allCases)
-    func joinRefusesABadOutputBeforeReadingTheClips(_ bad: BadPath) throws {
+    func joinRefusesABadOutputBeforeReadingTheClips(_ bad: BadPath) async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         // Not videos at all: a join that opened them first would fail on them, not on the output.
@@ -66,19 +66,19 @@ struct OutputPathCommandTests {
         try Data("not a video either".utf8).write(to: URL(fileURLWithPath: b))
         let before = Self.contents(of: directory)
         let output = Self.fileOutput(bad, input: a, in: directory)
-        Self.expectRefused(try CLI.run(["join", a, b, "-o", output]), output: output)
+        Self.expectRefused(try await CLI.running(["join", a, b, "-o", output]), output: output)
         #expect(Self.contents(of: directory) == before)
     }
 
-    @Test func joinIntoAMissingFolderNoLongerCrashes() throws {
+    @Test func joinIntoAMissingFolderNoLongerCrashes() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let a = try Self.clip(in: directory)
-        let run = try CLI.run(["join", a, a, "-o", "/no/such/dir/x.mp4"])
+        let run = try await CLI.running(["join", a, a, "-o", "/no/such/dir/x.mp4"])
         Self.expectRefused(run, output: "/no/such/dir/x.mp4")
     }
 
-    @Test func theJoinerItselfThrowsWhenItCannotOpenTheOutput() throws {
+    @Test func theJoinerItselfThrowsWhenItCannotOpenTheOutput() async throws {
         // Below the command's check: the muxer's failed open must be an error, not a double free.
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
@@ -93,13 +93,13 @@ struct OutputPathCommandTests {
     }
 
     @Test(arguments: [BadPath.missingFolder, .unwritableFolder, .fileAsFolder, .isAFolder, .isAnInput])
-    func checkRefusesABadJUnitPathBeforeDecoding(_ bad: BadPath) throws {
+    func checkRefusesABadJUnitPathBeforeDecoding(_ bad: BadPath) async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let input = try Self.clip(in: directory)
         let before = Self.contents(of: directory)
         let output = Self.fileOutput(bad, input: input, in: directory)
-        Self.expectRefused(try CLI.run(["check", input, "--junit", output]), output: output)
+        Self.expectRefused(try await CLI.running(["check", input, "--junit", output]), output: output)
         #expect(Self.contents(of: directory) == before)
     }
 
@@ -116,27 +116,27 @@ struct OutputPathCommandTests {
     }
 
     @Test(arguments: BadPath.allCases)
-    func thumbsAndGalleryRefuseABadOutputFolder(_ bad: BadPath) throws {
+    func thumbsAndGalleryRefuseABadOutputFolder(_ bad: BadPath) async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let input = try Self.clip(in: directory)
         let before = Self.contents(of: directory)
         guard let output = Self.folderOutput(bad, input: input) else { return }
-        Self.expectRefused(try CLI.run(["thumbs", input, "-o", output, "--count", "2"]), output: output)
-        Self.expectRefused(try CLI.run(["gallery", input, "-o", output]), output: output)
+        Self.expectRefused(try await CLI.running(["thumbs", input, "-o", output, "--count", "2"]), output: output)
+        Self.expectRefused(try await CLI.running(["gallery", input, "-o", output]), output: output)
         #expect(Self.contents(of: directory) == before)
     }
 
-    @Test func thumbsCreatesAMissingOutputFolder() throws {
+    @Test func thumbsCreatesAMissingOutputFolder() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let input = try Self.clip(in: directory)
-        let run = try CLI.run(["thumbs", input, "-o", directory.file("new/thumbs"), "--count", "2"])
+        let run = try await CLI.running(["thumbs", input, "-o", directory.file("new/thumbs"), "--count", "2"])
         #expect(run.status == 0, "\(run.stderr)")
         #expect((try? FileManager.default.contentsOfDirectory(atPath: directory.file("new/thumbs")))?.count == 2)
     }
 
-    @Test func theCheckLeavesNoProbeFileBehind() throws {
+    @Test func theCheckLeavesNoProbeFileBehind() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         try OutputLocation.check(file: directory.file("out.mp4"))

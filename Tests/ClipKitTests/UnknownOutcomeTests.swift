@@ -49,7 +49,7 @@ struct UnknownOutcomeTests {
         #expect(inFlight.clientRef != nil)
 
         // The rerun stops on that segment, says how to settle it, and creates nothing.
-        let stopped = try CLI.run(arguments)
+        let stopped = try await CLI.running(arguments)
         #expect(stopped.status == 1)
         #expect(stopped.stderr.contains("jobs resolve \(run.id) --segment 1 --task-id"), "\(stopped.stderr)")
         #expect(await sandbox.inspect().createCalls(for: .kkiai) == 1)
@@ -57,9 +57,9 @@ struct UnknownOutcomeTests {
 
         // A person found the task on the dashboard: adopt it; the rerun polls it and pays only for segment 2.
         let task = try #require(await sandbox.inspect().tasks.first)
-        let resolved = try CLI.run(["jobs", "resolve", run.id, "--segment", "1", "--task-id", task.id, "--work-dir", directory.file(".clipkit")])
+        let resolved = try await CLI.running(["jobs", "resolve", run.id, "--segment", "1", "--task-id", task.id, "--work-dir", directory.file(".clipkit")])
         #expect(resolved.status == 0, "\(resolved.stderr)")
-        let finished = try CLI.run(arguments + ["--json"], timeout: 600)
+        let finished = try await CLI.running(arguments + ["--json"], timeout: 600)
         #expect(finished.status == 0, "\(finished.stderr)")
         #expect(await sandbox.inspect().createCalls(for: .kkiai) == 2)
         let segments = try #require((try finished.json() as? [String: Any])?["segments"] as? [[String: Any]])
@@ -76,9 +76,9 @@ struct UnknownOutcomeTests {
         let journal = try SQLiteJournal(path: directory.file(".clipkit/journal.sqlite"))
         let run = try #require(try await journal.runs().first)
 
-        let resolved = try CLI.run(["jobs", "resolve", run.id, "--segment", "1", "--resubmit", "--work-dir", directory.file(".clipkit")])
+        let resolved = try await CLI.running(["jobs", "resolve", run.id, "--segment", "1", "--resubmit", "--work-dir", directory.file(".clipkit")])
         #expect(resolved.status == 0, "\(resolved.stderr)")
-        let finished = try CLI.run(arguments, timeout: 600)
+        let finished = try await CLI.running(arguments, timeout: 600)
         #expect(finished.status == 0, "\(finished.stderr)")
         // The orphan, the knowing resubmit, and segment 2.
         #expect(await sandbox.inspect().createCalls(for: .pixwith) == 3)
@@ -94,7 +94,7 @@ struct UnknownOutcomeTests {
         let arguments = try await Self.killDuringTheFirstCreate(provider: "luma", sandbox: sandbox, output: output)
         let task = try #require(await sandbox.inspect().tasks.first)
 
-        let finished = try CLI.run(arguments + ["--json"], timeout: 600)
+        let finished = try await CLI.running(arguments + ["--json"], timeout: 600)
         #expect(finished.status == 0, "\(finished.stderr)")
         #expect(await sandbox.inspect().createCalls(for: .luma) == 2)
         let segments = try #require((try finished.json() as? [String: Any])?["segments"] as? [[String: Any]])
@@ -110,7 +110,7 @@ struct UnknownOutcomeTests {
         let sandbox = try await SandboxServer.start(
             SandboxConfiguration(stepDelay: 0, faults: try SandboxFaults(spec: "insufficient-credits:1")))
         defer { Task { await sandbox.stop() } }
-        let result = try CLI.run(
+        let result = try await CLI.running(
             ["generate", "--prompt", "a cat", "-o", directory.file("clip.mp4")] + MoneySafetyTests.arguments("piapi", sandbox))
         #expect(result.status == 1)
         #expect(result.stderr.lowercased().contains("credit"), "\(result.stderr)")

@@ -5,8 +5,8 @@ import Testing
 
 /// `--version`, completions, the man page, progress lines and install.sh: clipkit in a user's shell.
 struct VersionAndShellTests {
-    @Test func versionNamesClipKitAndTheLinkedFFmpegLibraries() throws {
-        let run = try CLI.run(["--version"])
+    @Test func versionNamesClipKitAndTheLinkedFFmpegLibraries() async throws {
+        let run = try await CLI.running(["--version"])
         #expect(run.status == 0)
         let lines = run.stdout.split(separator: "\n").map(String.init)
         #expect(lines.first?.range(of: #"^clipkit \d+\.\d+\.\d+$"#, options: .regularExpression) != nil, "\(lines)")
@@ -23,8 +23,8 @@ struct VersionAndShellTests {
     }
 
     @Test(arguments: ["bash", "zsh", "fish"])
-    func completionScriptIsGeneratedForEachShell(shell: String) throws {
-        let run = try CLI.run(["--generate-completion-script", shell])
+    func completionScriptIsGeneratedForEachShell(shell: String) async throws {
+        let run = try await CLI.running(["--generate-completion-script", shell])
         #expect(run.status == 0)
         for word in ["gallery", "check", "no-check", "poster-widths"] {
             #expect(run.stdout.contains(word), "\(shell) completion lacks \(word)")
@@ -43,8 +43,8 @@ struct VersionAndShellTests {
         }
     }
 
-    @Test func manPageListsEveryVisibleCommandAndItsOptions() throws {
-        let run = try CLI.run(["manual"])
+    @Test func manPageListsEveryVisibleCommandAndItsOptions() async throws {
+        let run = try await CLI.running(["manual"])
         #expect(run.status == 0)
         #expect(run.stdout.hasPrefix(".TH CLIPKIT 1"))
         for command in ["probe", "last-frame", "thumbs", "check", "generate", "extend", "jobs", "serve", "sandbox", "join", "gallery"] {
@@ -74,7 +74,7 @@ struct VersionAndShellTests {
         }
     }
 
-    @Test func longCommandsDrawProgressOnlyOnATerminal() throws {
+    @Test func longCommandsDrawProgressOnlyOnATerminal() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let clips = directory.file("clips")
@@ -82,13 +82,13 @@ struct VersionAndShellTests {
         for name in ["a", "b", "c"] { try FixtureFactory.makeQAClip(at: clips + "/\(name).mp4", frames: 25) { _ in .moving } }
         // Piped (the test's stderr is a file): nothing but the results.
         for arguments in [["check", clips], ["gallery", clips, "-o", directory.file("site")]] {
-            let quiet = try CLI.run(arguments)
+            let quiet = try await CLI.running(arguments)
             #expect(quiet.status == 0, "\(quiet.stderr)")
             #expect(!quiet.stderr.contains("\r") && !quiet.stderr.contains("\u{1B}["), "\(arguments[0]): \(quiet.stderr)")
         }
         // Forced on (what a terminal gets): one line rewritten in place, ending at 3/3.
         for arguments in [["check", clips], ["gallery", clips, "-o", directory.file("site2")]] {
-            let drawn = try CLI.run(arguments, environment: ["CLIPKIT_PROGRESS": "1"])
+            let drawn = try await CLI.running(arguments, environment: ["CLIPKIT_PROGRESS": "1"])
             #expect(drawn.status == 0)
             #expect(drawn.stderr.contains("\r\u{1B}[2K"), "\(arguments[0])")
             #expect(drawn.stderr.contains("3/3"), "\(arguments[0]): \(drawn.stderr.debugDescription)")
