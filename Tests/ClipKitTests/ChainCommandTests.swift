@@ -101,17 +101,7 @@ struct ChainCommandTests {
         let arguments = ["extend", "--prompt", "a forest", "--segments", "2", "-o", output] + Self.providerArguments(sandbox)
 
         // Start, wait until the first task is submitted (and journalled), then kill -9.
-        let process = Process()
-        process.executableURL = CLI.executable
-        process.arguments = arguments
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let deadline = Date().addingTimeInterval(60)
-        while await sandbox.inspect().tasks.isEmpty && Date() < deadline { try await Task.sleep(for: .milliseconds(50)) }
-        try await Task.sleep(for: .milliseconds(300))
-        kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
+        try await CLI.killAfterFirstTask(arguments, sandbox: sandbox, settle: .milliseconds(300))
         #expect(await sandbox.inspect().tasks.count == 1)
         #expect(!FileManager.default.fileExists(atPath: output))
 

@@ -183,18 +183,9 @@ struct MoneySafetyTests {
         let sandbox = try await SandboxServer.start(SandboxConfiguration(stepDelay: 1.0))
         defer { Task { await sandbox.stop() } }
         let output = directory.file("long.mp4")
-        let process = Process()
-        process.executableURL = CLI.executable
-        process.arguments = ["extend", "--prompt", "a forest", "--segments", "2", "-o", output] + Self.arguments("kkiai", sandbox)
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let deadline = Date().addingTimeInterval(120)
-        while await sandbox.inspect().tasks.isEmpty && Date() < deadline { try await Task.sleep(for: .milliseconds(50)) }
-        try await Task.sleep(for: .milliseconds(300))
-        kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
-
+        try await CLI.killAfterFirstTask(
+            ["extend", "--prompt", "a forest", "--segments", "2", "-o", output] + Self.arguments("kkiai", sandbox),
+            sandbox: sandbox, settle: .milliseconds(300))
         let journal = try SQLiteJournal(path: directory.file(".clipkit/journal.sqlite"))
         let run = try #require(try await journal.runs().first)
         #expect(run.provider == "kkiai")

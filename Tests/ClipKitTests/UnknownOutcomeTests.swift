@@ -15,16 +15,7 @@ struct UnknownOutcomeTests {
     static func killDuringTheFirstCreate(provider: String, sandbox: SandboxServer, output: String) async throws -> [String] {
         let arguments = ["extend", "--prompt", "a lantern", "--segments", "2", "-o", output]
             + MoneySafetyTests.arguments(provider, sandbox)
-        let process = Process()
-        process.executableURL = CLI.executable
-        process.arguments = arguments
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let deadline = Date().addingTimeInterval(120)
-        while await sandbox.inspect().tasks.isEmpty && Date() < deadline { try await Task.sleep(for: .milliseconds(50)) }
-        kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
+        try await CLI.killAfterFirstTask(arguments, sandbox: sandbox)
         #expect(await sandbox.inspect().tasks.count == 1)
         return arguments
     }

@@ -259,6 +259,8 @@ public struct PipelineSession: Sendable {
             }
             let output = plan.output
             let joinedExpectations = expectations
+            // The seam check reads the seam frames from the sidecar: write it first, then check.
+            try sidecar.write(beside: output)
             sidecar.qa = try await MediaWork.run {
                 SeamCheck.adding(to: ClipValidator(expectations: joinedExpectations).validate(path: output))
             }
