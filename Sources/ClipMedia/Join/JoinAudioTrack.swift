@@ -21,7 +21,9 @@ final class JoinAudioTrack {
         var fadeOutFrames: Int
     }
 
-    let encoder: UnsafeMutablePointer<AVCodecContext>
+    /// The AAC encoder; ``CodecContext`` owns and frees it.
+    let encoderContext: CodecContext
+    var encoder: UnsafeMutablePointer<AVCodecContext> { encoderContext.pointer }
     /// Encoded packets in order, timestamps in 1 / sample rate.
     private(set) var packets: [Packet] = []
     let sampleRate: Int
@@ -64,24 +66,18 @@ final class JoinAudioTrack {
                 for c in 0..<channelCount { mix[c][i] += source[c][j] * gain }
             }
         }
-        encoder = try Self.openEncoder(sampleRate: sampleRate, channels: channelCount, path: path)
+        encoderContext = try Self.openEncoder(sampleRate: sampleRate, channels: channelCount, path: path)
         let sources = audio.map { $0 == nil ? "silence" : "decoded" }
         summary = "aac \(sampleRate) Hz \(channelCount == 1 ? "mono" : "stereo"), re-encoded (clips: \(sources.joined(separator: ", ")))"
         try encode(mix)
     }
 
-    deinit {
-        var context: UnsafeMutablePointer<AVCodecContext>? = encoder
-        avcodec_free_context(&context)
-    }
-
-    private static func openEncoder(sampleRate: Int, channels: Int, path: String) throws
-        -> UnsafeMutablePointer<AVCodecContext>
-    {
+    private static func openEncoder(sampleRate: Int, channels: Int, path: String) throws -> CodecContext {
         guard let codec = avcodec_find_encoder_by_name("aac") ?? avcodec_find_encoder(AV_CODEC_ID_AAC) else {
             throw MediaError(.unsupported, path: path, "this FFmpeg has no AAC encoder for the joined audio")
         }
-        let context = try allocated(avcodec_alloc_context3(codec), "avcodec_alloc_context3")
+        let encoder = try CodecContext(codec: codec)
+        let context = encoder.pointer
         context.pointee.sample_fmt = AV_SAMPLE_FMT_FLTP
         context.pointee.sample_rate = Int32(sampleRate)
         context.pointee.bit_rate = 128_000
@@ -89,13 +85,11 @@ final class JoinAudioTrack {
         av_channel_layout_default(&context.pointee.ch_layout, Int32(channels))
         context.pointee.flags |= AV_CODEC_FLAG_GLOBAL_HEADER  // MP4 keeps the AudioSpecificConfig in esds
         do {
-            try check(avcodec_open2(context, codec, nil), "avcodec_open2")
+            try encoder.open()
         } catch {
-            var context: UnsafeMutablePointer<AVCodecContext>? = context
-            avcodec_free_context(&context)
             throw MediaError(.ffmpeg, path: path, "cannot open the AAC encoder", underlying: error)
         }
-        return context
+        return encoder
     }
 
     /// Encodes the mixed samples in the encoder's frame size (the last frame may be shorter).

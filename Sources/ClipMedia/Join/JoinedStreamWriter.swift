@@ -86,6 +86,8 @@ final class JoinedStreamWriter {
         try muxer.finish()
     }
 
+    /// libav outside `Internal/`, on purpose: the buffer belongs to the stream's codec parameters, which the
+    /// ``Muxer``'s format context owns and frees; `av_freep` releases the one it replaces.
     private static func replaceExtradata(of parameters: UnsafeMutablePointer<AVCodecParameters>, with bytes: [UInt8]) throws {
         av_freep(&parameters.pointee.extradata)
         let padding = Int(AV_INPUT_BUFFER_PADDING_SIZE)
