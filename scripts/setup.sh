@@ -29,7 +29,9 @@ fi
 # The JSON Schema tests validate every command's --json output with python3's jsonschema (draft 2020-12).
 if ! python3 -c 'import jsonschema, sys; sys.exit(0 if int(jsonschema.__version__.split(".")[0]) >= 4 else 1)' 2>/dev/null; then
   echo "setup: installing python3 jsonschema" >&2
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends python3-jsonschema >/dev/null 2>&1 \
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends python3-jsonschema >/dev/null 2>&1 || true
+  # Debian's package serves /usr/bin/python3; a python3 earlier on PATH (pyenv, a venv) needs pip.
+  python3 -c 'import jsonschema' 2>/dev/null \
     || python3 -m pip install --quiet 'jsonschema>=4' \
     || python3 -m pip install --quiet --user --break-system-packages 'jsonschema>=4'
 fi
