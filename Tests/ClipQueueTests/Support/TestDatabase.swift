@@ -39,6 +39,9 @@ enum TestDatabase {
         return try await withThrowingTaskGroup(of: T?.self) { group in
             group.addTask { await client.run(); return nil }
             defer { group.cancelAll() }
+            // Let the client's run loop start before the first lease (postgres-nio queues a lease made
+            // before run(), and a hung CI run was seen with its "run() hasn't been called yet" warning).
+            try await Task.sleep(for: .milliseconds(200))
             return try await body(PostgresJobQueue(client: client, schema: url.schema, logger: logger))
         }
     }
