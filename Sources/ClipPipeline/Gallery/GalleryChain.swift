@@ -77,28 +77,20 @@ public struct GalleryChain: Sendable, Codable, Hashable {
     /// - Throws: ``GalleryError`` when a sidecar exists but is not JSON.
     public static func segments(for clip: String) throws -> [Segment]? {
         guard let path = GallerySidecar.path(for: clip) else { return nil }
-        let object: Any
+        // The sidecar's one reader (``ClipSidecar``), lenient about every field.
+        let sidecar: ClipSidecar
         do {
-            object = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path)))
+            sidecar = try JSONDecoder().decode(ClipSidecar.self, from: Data(contentsOf: URL(fileURLWithPath: path)))
         } catch {
             throw GalleryError.unreadable(path, "sidecar is not valid JSON")
         }
-        guard let root = object as? [String: Any], let list = root["segments"] as? [[String: Any]], !list.isEmpty else {
-            return nil
-        }
-        func number(_ value: Any?) -> Double? { (value as? NSNumber).map(\.doubleValue) }
-        func integer(_ value: Any?) -> Int? { number(value).map { Int($0) } }
-        return list.enumerated().map { index, item in
-            var cost: Cost?
-            if let c = item["cost"] as? [String: Any], let amount = number(c["amount"]) {
-                cost = Cost(amount: amount, unit: c["unit"] as? String ?? "")
-            }
-            return Segment(
-                segment: integer(item["segment"]) ?? index + 1, prompt: item["prompt"] as? String,
-                provider: item["provider"] as? String, model: item["model"] as? String,
-                taskID: item["task_id"] as? String, cost: cost, firstFrame: integer(item["first_frame"]),
-                frameCount: integer(item["frame_count"]), seamPSNR: number(item["seam_psnr"]),
-                seamSSIM: number(item["seam_ssim"]), verdict: item["verdict"] as? String)
+        guard let list = sidecar.segments, !list.isEmpty else { return nil }
+        return list.map { item in
+            Segment(
+                segment: item.segment, prompt: item.prompt, provider: item.provider, model: item.model,
+                taskID: item.taskID, cost: item.cost.map { Cost(amount: $0.amount, unit: $0.unit) },
+                firstFrame: item.firstFrame, frameCount: item.frameCount, seamPSNR: item.seamPSNR,
+                seamSSIM: item.seamSSIM, verdict: item.verdict)
         }
     }
 
