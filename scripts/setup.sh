@@ -10,6 +10,7 @@ packages=(
   libavformat-dev libavcodec-dev libavutil-dev libswscale-dev
   libsqlite3-dev
   ffmpeg ffmpegthumbnailer curl
+  gdb
   postgresql
 )
 if [ "${CLIPKIT_SKIP_BROWSER:-0}" != "1" ]; then packages+=(chromium); fi

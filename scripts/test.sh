@@ -20,4 +20,6 @@ else
 fi
 swift build --build-tests "$@"
 export SWT_EXPERIMENTAL_MAXIMUM_PARALLELIZATION_WIDTH="${CLIPKIT_TEST_WIDTH:-$(( $(nproc) * 2 ))}"
-swift test --skip-build "$@"
+# A run that prints nothing for CLIPKIT_TEST_STALL seconds is hung: the watchdog prints every thread's
+# backtrace and fails it, long before CI's own time limit.
+scripts/watchdog.sh "${CLIPKIT_TEST_STALL:-600}" swift test --skip-build "$@"

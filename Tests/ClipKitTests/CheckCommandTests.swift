@@ -19,29 +19,10 @@ struct CheckCommandTests {
         var stderr: String
     }
 
-    func clipkit(_ arguments: [String]) throws -> Run {
-        let process = Process()
-        process.executableURL = Self.binary
-        process.arguments = arguments
-        var environment = ProcessInfo.processInfo.environment
-        environment["CLIPKIT_PRESETS"] = Self.repository.appendingPathComponent("presets").path
-        process.environment = environment
-        let out = Pipe()
-        // stderr goes to a file so neither stream can fill up and block the child.
-        let errPath = FileManager.default.temporaryDirectory.appendingPathComponent("clipkit-stderr-\(UUID().uuidString)").path
-        FileManager.default.createFile(atPath: errPath, contents: nil)
-        defer { try? FileManager.default.removeItem(atPath: errPath) }
-        let err = try #require(FileHandle(forWritingAtPath: errPath))
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        try err.close()
-        let errData = try Data(contentsOf: URL(fileURLWithPath: errPath))
-        return Run(
-            status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-            stderr: String(decoding: errData, as: UTF8.self))
+    func clipkit(_ arguments: [String]) async throws -> Run {
+        let run = try await CLI.running(
+            arguments, environment: ["CLIPKIT_PRESETS": Self.repository.appendingPathComponent("presets").path])
+        return Run(status: run.status, stdout: run.stdout, stderr: run.stderr)
     }
 
     func json(_ run: Run) throws -> [String: Any] {
@@ -49,14 +30,14 @@ struct CheckCommandTests {
     }
 
     @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: binary.path)))
-    func passesAGoodClipUnderThePresetItsSidecarNames() throws {
+    func passesAGoodClipUnderThePresetItsSidecarNames() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let clip = try FixtureFactory.makeQAClip(at: directory.file("piapi.mp4"), width: 1360, height: 752) { _ in .moving }
         try Data(#"{"request": {"provider": "piapi", "model": "ray-v2", "duration_s": 5, "aspect_ratio": "16:9"}, "preset": "piapi-ray2-5s"}"#.utf8)
             .write(to: URL(fileURLWithPath: directory.file("piapi.clip.json")))
 
-        let run = try clipkit(["check", clip, "--json"])
+        let run = try await clipkit(["check", clip, "--json"])
         #expect(run.status == 0, "\(run.stdout) \(run.stderr)")
         let object = try json(run)
         #expect(Set(object.keys) == ["clips", "summary"])
@@ -69,20 +50,20 @@ struct CheckCommandTests {
         let resolution = try #require(checks.first { $0["name"] as? String == "resolution" })
         #expect((resolution["expected"] as? String)?.contains("typically 1360x752") == true)
 
-        let table = try clipkit(["check", clip])
+        let table = try await clipkit(["check", clip])
         #expect(table.status == 0)
         #expect(table.stdout.hasPrefix("PASS  \(clip)"))
         #expect(table.stdout.contains("preset piapi-ray2-5s (sidecar, 16:9)"))
         #expect(table.stdout.hasSuffix("1 clip: 1 pass, 0 warn, 0 fail\n"))
 
         // A flag overrides the sidecar: the same clip is not 9:16.
-        let overridden = try clipkit(["check", clip, "--expect-aspect", "9:16"])
+        let overridden = try await clipkit(["check", clip, "--expect-aspect", "9:16"])
         #expect(overridden.status == 1)
         #expect(overridden.stdout.contains("fail  aspect"))
     }
 
     @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: binary.path)))
-    func failsADirectoryOfBrokenClipsWithoutCrashing() throws {
+    func failsADirectoryOfBrokenClipsWithoutCrashing() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let folder = directory.file("clips")
@@ -95,7 +76,7 @@ struct CheckCommandTests {
         try Data("not a clip".utf8).write(to: URL(fileURLWithPath: folder + "/notes.txt"))
         let junit = directory.file("report.xml")
 
-        let run = try clipkit(["check", folder, "--json", "--jobs", "2", "--junit", junit])
+        let run = try await clipkit(["check", folder, "--json", "--jobs", "2", "--junit", junit])
         #expect(run.status == 1, "\(run.stderr)")
         let object = try json(run)
         #expect(object["summary"] as? [String: Int] == ["pass": 1, "warn": 0, "fail": 3])
@@ -115,19 +96,19 @@ struct CheckCommandTests {
     }
 
     @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: binary.path)))
-    func exitsWithAUsageErrorForBadArguments() throws {
-        let badAspect = try clipkit(["check", "x.mp4", "--expect-aspect", "wide"])
+    func exitsWithAUsageErrorForBadArguments() async throws {
+        let badAspect = try await clipkit(["check", "x.mp4", "--expect-aspect", "wide"])
         #expect(badAspect.status == 64)
         #expect(badAspect.stderr.contains("--expect-aspect 'wide' is not a ratio"))
-        let missingPreset = try clipkit(["check", "x.mp4", "--preset", "no-such-preset"])
+        let missingPreset = try await clipkit(["check", "x.mp4", "--preset", "no-such-preset"])
         #expect(missingPreset.status == 64)
         #expect(missingPreset.stderr.contains("preset 'no-such-preset' not found"))
         #expect(missingPreset.stderr.contains("piapi-ray2-5s"))
     }
 
     @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: binary.path)))
-    func failsAMissingFileAsAClipNotAUsageError() throws {
-        let run = try clipkit(["check", "/nonexistent/clip.mp4"])
+    func failsAMissingFileAsAClipNotAUsageError() async throws {
+        let run = try await clipkit(["check", "/nonexistent/clip.mp4"])
         #expect(run.status == 1)
         #expect(run.stdout.contains("FAIL  /nonexistent/clip.mp4  no such file"))
     }

@@ -26,23 +26,10 @@ struct JSONSchemaTests {
             for e in errors:
                 print("/".join(map(str, e.path)) + ": " + e.message)
             """
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", script, schema(command)]
-        let input = Pipe()
-        let output = Pipe()
-        let errors = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        input.fileHandleForWriting.write(Data(json.utf8))
-        try input.fileHandleForWriting.close()
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        let log = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            return ["the validator did not run (python3 with jsonschema >= 4 needed; scripts/setup.sh installs it): \(log)"]
+        let run = try ChildProcess.runBlocking("/usr/bin/env", ["python3", "-c", script, schema(command)], input: json, timeout: 120)
+        let text = run.stdout
+        guard run.status == 0 else {
+            return ["the validator did not run (python3 with jsonschema >= 4 needed; scripts/setup.sh installs it): \(run.stderr)"]
         }
         return text.split(separator: "\n").map(String.init)
     }

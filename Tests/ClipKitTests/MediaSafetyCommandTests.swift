@@ -83,23 +83,19 @@ struct MediaSafetyCommandTests {
         // and at several points of a run, so both the reading and the writing phase are hit.
         var killedWhileWriting = 0
         for attempt in 0..<6 {
-            let process = Process()
-            process.executableURL = CLI.executable
-            process.arguments = ["join"] + clips + ["-o", outputs + "/joined.mp4", "--seam", attempt % 2 == 0 ? "keep" : "drop"]
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
-            try process.run()
-            let pid = process.processIdentifier
+            let process = try ChildProcess.clipkit(
+                ["join"] + clips + ["-o", outputs + "/joined.mp4", "--seam", attempt % 2 == 0 ? "keep" : "drop"])
+            let pid = process.pid
             var killed = false
             // No sleeping: the writing phase of a join lasts milliseconds.
             while process.isRunning {
                 if Self.hasOpenFile(pid: pid, under: outputs) {
-                    kill(pid, SIGKILL)
+                    process.signal(SIGKILL)
                     killed = true
                     break
                 }
             }
-            process.waitUntilExit()
+            _ = await process.wait(timeout: 120)
             if killed {
                 killedWhileWriting += 1
                 let left = try FileManager.default.contentsOfDirectory(atPath: outputs)

@@ -34,12 +34,8 @@ struct VersionAndShellTests {
             let directory = try TemporaryDirectory()
             defer { directory.remove() }
             try Data(run.stdout.utf8).write(to: URL(fileURLWithPath: directory.file("clipkit.bash")))
-            let syntax = Process()
-            syntax.executableURL = URL(fileURLWithPath: "/bin/bash")
-            syntax.arguments = ["-n", directory.file("clipkit.bash")]
-            try syntax.run()
-            syntax.waitUntilExit()
-            #expect(syntax.terminationStatus == 0, "bash -n rejects the completion script")
+            let syntax = try await ChildProcess.run("/bin/bash", ["-n", directory.file("clipkit.bash")])
+            #expect(syntax.status == 0, "bash -n rejects the completion script: \(syntax.stderr)")
         }
     }
 
@@ -60,17 +56,9 @@ struct VersionAndShellTests {
             defer { directory.remove() }
             let page = directory.file("clipkit.1")
             try Data(run.stdout.utf8).write(to: URL(fileURLWithPath: page))
-            let man = Process()
-            man.executableURL = URL(fileURLWithPath: "/usr/bin/man")
-            man.arguments = ["-l", page]
-            man.environment = ["MANPAGER": "cat", "PAGER": "cat", "MANWIDTH": "100", "PATH": "/usr/bin:/bin"]
-            let out = Pipe()
-            man.standardOutput = out
-            man.standardError = FileHandle.nullDevice
-            try man.run()
-            let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            man.waitUntilExit()
-            #expect(text.contains("clipkit gallery"), "man renders the page")
+            let man = try await ChildProcess.run(
+                "/usr/bin/man", ["-l", page], extraEnvironment: ["MANPAGER": "cat", "PAGER": "cat", "MANWIDTH": "100"])
+            #expect(man.stdout.contains("clipkit gallery"), "man renders the page")
         }
     }
 
@@ -105,13 +93,10 @@ struct VersionAndShellTests {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let prefix = directory.file("prefix")
-        let install = Process()
-        install.executableURL = URL(fileURLWithPath: "/bin/bash")
-        install.arguments = [repository.appendingPathComponent("scripts/install.sh").path, prefix]
-        install.currentDirectoryURL = repository
-        try install.run()
-        install.waitUntilExit()
-        #expect(install.terminationStatus == 0)
+        let install = try ChildProcess.runBlocking(
+            "/bin/bash", [repository.appendingPathComponent("scripts/install.sh").path, prefix],
+            directory: repository.path, timeout: 3600)
+        #expect(install.status == 0, "\(install.stderr.suffix(2000))")
         let files = [
             "bin/clipkit", "share/bash-completion/completions/clipkit", "share/zsh/site-functions/_clipkit",
             "share/fish/vendor_completions.d/clipkit.fish", "share/man/man1/clipkit.1", "share/clipkit/presets/default.json",
@@ -121,19 +106,9 @@ struct VersionAndShellTests {
         #expect(size > 0 && size < 60_000_000, "stripped binary: \(size) bytes")
         // The installed binary finds its presets from anywhere, without CLIPKIT_PRESETS or ./presets.
         let clip = try FixtureFactory.makeQAClip(at: directory.file("a.mp4"), frames: 25) { _ in .moving }
-        let check = Process()
-        check.executableURL = URL(fileURLWithPath: prefix + "/bin/clipkit")
-        check.arguments = ["check", clip, "--preset", "kkiai-ray2-720p-5s"]
-        check.currentDirectoryURL = URL(fileURLWithPath: directory.path)
-        var environment = ProcessInfo.processInfo.environment
-        environment.removeValue(forKey: "CLIPKIT_PRESETS")
-        check.environment = environment
-        let out = Pipe()
-        check.standardOutput = out
-        check.standardError = FileHandle.nullDevice
-        try check.run()
-        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        check.waitUntilExit()
-        #expect(text.contains("preset kkiai-ray2-720p-5s"), "\(text)")
+        let check = try ChildProcess.runBlocking(
+            "/usr/bin/env", ["-u", "CLIPKIT_PRESETS", prefix + "/bin/clipkit", "check", clip, "--preset", "kkiai-ray2-720p-5s"],
+            directory: directory.path, timeout: 300)
+        #expect(check.stdout.contains("preset kkiai-ray2-720p-5s"), "\(check.stdout)")
     }
 }

@@ -14,20 +14,14 @@ struct SandboxCommandTests {
             .appendingPathComponent("clipkit").path
     }
 
-    /// Starts `clipkit sandbox ARGS` and returns the process and the `export` lines it printed.
-    static func startSandbox(_ arguments: [String]) throws -> (Process, [String: String]) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = ["sandbox"] + arguments
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = FileHandle.nullDevice
-        try process.run()
+    /// Starts `clipkit sandbox ARGS` and returns the process and the `export` lines it printed once ready.
+    static func startSandbox(_ arguments: [String], log: String) async throws -> (ChildProcess, [String: String]) {
+        let process = try ChildProcess(binary, ["sandbox"] + arguments, standardOutput: log)
         var text = ""
-        while !text.contains("Press Ctrl-C") {
-            let data = out.fileHandleForReading.availableData
-            if data.isEmpty { break }  // the process ended
-            text += String(decoding: data, as: UTF8.self)
+        let deadline = Date().addingTimeInterval(120)
+        while !text.contains("Press Ctrl-C") && process.isRunning && Date() < deadline {
+            try await Task.sleep(for: .milliseconds(50))
+            text = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
         }
         var variables: [String: String] = [:]
         for line in text.split(separator: "\n") where line.hasPrefix("export ") {
@@ -42,28 +36,17 @@ struct SandboxCommandTests {
     @Test func extendAgainstAStandaloneSandboxReachesItAndTheSandboxOutlivesTheClient() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
-        let (sandbox, variables) = try Self.startSandbox(["--delay", "0", "--scale", "0.25", "--drift", "0"])
-        defer {
-            sandbox.terminate()
-            sandbox.waitUntilExit()
-        }
+        let (sandbox, variables) = try await Self.startSandbox(
+            ["--delay", "0", "--scale", "0.25", "--drift", "0"], log: directory.file("sandbox.out"))
+        defer { sandbox.signal(SIGKILL) }
         let baseURL = try #require(variables["CLIPKIT_KKIAI_BASE_URL"], "printed: \(variables)")
         #expect(variables["KKIAI_API_KEY"] == SandboxConfiguration.defaultAPIKey)
 
-        let extend = Process()
-        extend.executableURL = URL(fileURLWithPath: Self.binary)
-        extend.arguments = [
-            "extend", "--provider", "kkiai", "--prompt", "a paper boat", "--segments", "1", "--max-retries", "0",
-            "-o", directory.file("out.mp4"),
-        ]
-        var environment = ProcessInfo.processInfo.environment
-        for (name, value) in variables { environment[name] = value }
-        extend.environment = environment
-        extend.standardOutput = FileHandle.nullDevice
-        extend.standardError = FileHandle.nullDevice
-        extend.currentDirectoryURL = URL(fileURLWithPath: directory.path)
-        try extend.run()
-        extend.waitUntilExit()  // pass or fail QA (quarter-size clips): what matters here is where it went
+        // Pass or fail QA (quarter-size clips): what matters here is where it went.
+        _ = try await ChildProcess.run(
+            Self.binary,
+            ["extend", "--provider", "kkiai", "--prompt", "a paper boat", "--segments", "1", "--max-retries", "0", "-o", directory.file("out.mp4")],
+            extraEnvironment: variables, directory: directory.path, timeout: 600)
 
         #expect(sandbox.isRunning, "the sandbox keeps running after the client exits")
         let client = SandboxClient(baseURL: baseURL)

@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import ClipMedia
+import ClipTestSupport
 import Foundation
 import NIOCore
 import NIOHTTP1
@@ -149,16 +150,7 @@ enum MediaOracle {
     }
 
     static func run(_ executable: String, _ arguments: [String]) throws -> Data {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return data
+        try ChildProcess.runBlocking(executable, arguments).stdoutData
     }
 
     static func probe(_ path: String) throws -> Probe {

@@ -1,4 +1,5 @@
 import ClipSandbox
+import ClipTestSupport
 import Foundation
 
 extension CLI {
@@ -7,16 +8,11 @@ extension CLI {
     static func killAfterFirstTask(
         _ arguments: [String], sandbox: SandboxServer, settle: Duration = .zero, timeout: TimeInterval = 120
     ) async throws {
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
+        let process = try ChildProcess.clipkit(arguments)
         let deadline = Date().addingTimeInterval(timeout * HeavyWork.loadFactor)
         while await sandbox.inspect().tasks.isEmpty && Date() < deadline { try await Task.sleep(for: .milliseconds(50)) }
         try await Task.sleep(for: settle)
-        kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
+        process.signal(SIGKILL)
+        _ = await process.wait(timeout: 60)
     }
 }

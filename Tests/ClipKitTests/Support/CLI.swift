@@ -1,3 +1,4 @@
+import ClipTestSupport
 import Foundation
 
 /// Runs the built `clipkit` executable the way a user would and captures what it prints.
@@ -12,15 +13,7 @@ enum CLI {
     }
 
     /// The `clipkit` binary beside the test bundle (.build/<configuration>/clipkit).
-    static var executable: URL {
-        var directory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        while directory.path != "/" {
-            let candidate = directory.appendingPathComponent("clipkit")
-            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
-            directory.deleteLastPathComponent()
-        }
-        return URL(fileURLWithPath: ".build/debug/clipkit")
-    }
+    static var executable: URL { ChildProcess.clipkitExecutable }
 
     /// Runs `clipkit arguments` to its end, one CLI process at a time (see ``HeavyWork``).
     /// - Parameter timeout: seconds after the process starts; derived from the command and the machine's
@@ -42,43 +35,7 @@ enum CLI {
     }
 
     private static func runNow(_ arguments: [String], environment: [String: String], timeout: TimeInterval) throws -> Result {
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
-        var env = ProcessInfo.processInfo.environment
-        for (key, value) in environment { env[key] = value }
-        process.environment = env
-        // Output goes to files, so a chatty process never blocks on a full pipe.
-        let base = FileManager.default.temporaryDirectory.appendingPathComponent("clipkit-cli-\(UUID().uuidString)")
-        let outPath = base.path + ".out"
-        let errPath = base.path + ".err"
-        FileManager.default.createFile(atPath: outPath, contents: nil)
-        FileManager.default.createFile(atPath: errPath, contents: nil)
-        defer {
-            try? FileManager.default.removeItem(atPath: outPath)
-            try? FileManager.default.removeItem(atPath: errPath)
-        }
-        let out = FileHandle(forWritingAtPath: outPath)!
-        let err = FileHandle(forWritingAtPath: errPath)!
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        let deadline = Date().addingTimeInterval(timeout)
-        while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
-        if process.isRunning {
-            process.terminate()
-            process.waitUntilExit()
-            throw CLIError.timedOut(arguments, seconds: timeout)
-        }
-        process.waitUntilExit()
-        try? out.close()
-        try? err.close()
-        return Result(
-            status: process.terminationStatus,
-            stdout: (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? "",
-            stderr: (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? "")
+        let output = try ChildProcess.runBlocking(executable.path, arguments, extraEnvironment: environment, timeout: timeout)
+        return Result(status: output.status, stdout: output.stdout, stderr: output.stderr)
     }
-
-    enum CLIError: Error { case timedOut([String], seconds: TimeInterval) }
 }

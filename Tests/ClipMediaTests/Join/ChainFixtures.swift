@@ -30,23 +30,8 @@ enum ChainFixtures {
 
     /// Runs a tool, returning its stdout and stderr.
     static func run(_ tool: String, _ arguments: [String]) throws -> (stdout: Data, stderr: String, status: Int32) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/\(tool)")
-        process.arguments = arguments
-        let out = Pipe()
-        // stderr goes to a file so that neither pipe can fill up while the other is read.
-        let errorPath = FileManager.default.temporaryDirectory.appendingPathComponent("stderr-\(UUID().uuidString)").path
-        FileManager.default.createFile(atPath: errorPath, contents: nil)
-        defer { try? FileManager.default.removeItem(atPath: errorPath) }
-        let err = try #require(FileHandle(forWritingAtPath: errorPath))
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        try err.close()
-        let stderrData = FileManager.default.contents(atPath: errorPath) ?? Data()
-        return (stdout, String(decoding: stderrData, as: UTF8.self), process.terminationStatus)
+        let run = try ChildProcess.runBlocking("/usr/bin/\(tool)", arguments)
+        return (run.stdoutData, run.stderr, run.status)
     }
 
     /// ffmpeg's complaints when decoding the whole file (empty when it decodes cleanly).

@@ -1,3 +1,4 @@
+import ClipTestSupport
 import Foundation
 
 /// The ffmpeg/ffprobe command-line tools, used by tests as an oracle (never by the product).
@@ -10,30 +11,14 @@ enum ReferenceTools {
     /// Runs a tool and returns its standard output.
     @discardableResult
     static func run(_ tool: String, _ arguments: [String]) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/\(tool)")
-        process.arguments = arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(decoding: data, as: UTF8.self)
+        try ChildProcess.runBlocking("/usr/bin/\(tool)", arguments).stdout
     }
 
     /// The lines `ffmpeg -v error` prints while decoding the whole video stream: its errors.
     static func decodingErrorLines(_ path: String) throws -> [String] {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/ffmpeg")
-        process.arguments = ["-v", "error", "-nostdin", "-i", path, "-map", "0:v:0", "-f", "null", "-"]
-        let pipe = Pipe()
-        process.standardError = pipe
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(decoding: data, as: UTF8.self).split(separator: "\n").map(String.init)
+        let run = try ChildProcess.runBlocking(
+            "/usr/bin/ffmpeg", ["-v", "error", "-nostdin", "-i", path, "-map", "0:v:0", "-f", "null", "-"])
+        return run.stderr.split(separator: "\n").map(String.init)
     }
 
     /// ffprobe's count of packets (= frames) in the first video stream.

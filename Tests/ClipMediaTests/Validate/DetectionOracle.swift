@@ -1,4 +1,5 @@
 import ClipMedia
+import ClipTestSupport
 import Foundation
 
 /// What `ffmpeg -vf blackdetect,freezedetect` reports on a clip: the oracle for segment times.
@@ -12,16 +13,9 @@ struct DetectionOracle {
         let filter =
             "blackdetect=d=\(black.minimumDuration):pic_th=\(black.pictureThreshold):pix_th=\(black.pixelThreshold),"
             + "freezedetect=n=\(frozen.noise):d=\(frozen.minimumDuration)"
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/ffmpeg")
-        process.arguments = ["-hide_banner", "-nostats", "-v", "info", "-i", path, "-vf", filter, "-an", "-f", "null", "-"]
-        let pipe = Pipe()
-        process.standardError = pipe
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return parse(String(decoding: data, as: UTF8.self))
+        let run = try ChildProcess.runBlocking(
+            "/usr/bin/ffmpeg", ["-hide_banner", "-nostats", "-nostdin", "-v", "info", "-i", path, "-vf", filter, "-an", "-f", "null", "-"])
+        return parse(run.stderr)
     }
 
     static func parse(_ log: String) -> DetectionOracle {

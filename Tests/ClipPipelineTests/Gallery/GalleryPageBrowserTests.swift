@@ -84,26 +84,7 @@ enum Browser {
     }
 
     static func run(_ executable: String, _ arguments: [String], limit: TimeInterval = 120) throws -> Result {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        let output = Pipe()
-        let log = Pipe()
-        process.standardOutput = output
-        process.standardError = log
-        try process.run()
-        let watchdog = DispatchWorkItem { if process.isRunning { process.terminate() } }
-        DispatchQueue.global().asyncAfter(deadline: .now() + limit, execute: watchdog)
-        // Read both pipes concurrently so neither fills up and blocks the browser.
-        nonisolated(unsafe) var logData = Data()
-        let readLog = DispatchWorkItem { logData = log.fileHandleForReading.readDataToEndOfFile() }
-        DispatchQueue.global().async(execute: readLog)
-        let outputData = output.fileHandleForReading.readDataToEndOfFile()
-        readLog.wait()
-        process.waitUntilExit()
-        watchdog.cancel()
-        return Result(
-            status: process.terminationStatus, output: String(decoding: outputData, as: UTF8.self),
-            log: String(decoding: logData, as: UTF8.self))
+        let run = try ChildProcess.runBlocking(executable, arguments, timeout: limit)
+        return Result(status: run.status, output: run.stdout, log: run.stderr)
     }
 }

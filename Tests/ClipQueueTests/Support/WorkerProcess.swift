@@ -1,37 +1,25 @@
 import ClipQueue
+import ClipTestSupport
 import Foundation
 
 /// A real `clipkit worker` process (the binary beside the test bundle), its output in files.
-final class WorkerProcess: @unchecked Sendable {
+final class WorkerProcess: Sendable {
     let name: String
-    let process = Process()
+    let process: ChildProcess
     let errPath: String
 
-    static var executable: URL {
-        var directory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        while directory.path != "/" {
-            let candidate = directory.appendingPathComponent("clipkit")
-            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
-            directory.deleteLastPathComponent()
-        }
-        return URL(fileURLWithPath: ".build/debug/clipkit")
-    }
+    static var executable: URL { ChildProcess.clipkitExecutable }
 
     init(name: String, url: QueueURL, store: String, concurrency: Int = 1, lease: Double, stepDelay: Double = 0, extra: [String] = []) throws {
         self.name = name
         errPath = (store as NSString).appendingPathComponent("\(name).log")
-        FileManager.default.createFile(atPath: errPath, contents: nil)
-        process.executableURL = Self.executable
-        process.arguments = [
-            "worker", "--queue", Self.address(url), "--store", store, "--name", name,
-            "--concurrency", "\(concurrency)", "--lease", "\(lease)", "--poll", "0.1",
-            "--debug-step-delay", "\(stepDelay)",
-        ] + extra
-        let log = FileHandle(forWritingAtPath: errPath)!
-        process.standardOutput = log
-        process.standardError = log
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
+        process = try ChildProcess.clipkit(
+            [
+                "worker", "--queue", Self.address(url), "--store", store, "--name", name,
+                "--concurrency", "\(concurrency)", "--lease", "\(lease)", "--poll", "0.1",
+                "--debug-step-delay", "\(stepDelay)",
+            ] + extra,
+            standardOutput: errPath, standardError: errPath)
     }
 
     static func address(_ url: QueueURL) -> String {
@@ -40,22 +28,14 @@ final class WorkerProcess: @unchecked Sendable {
 
     var log: String { (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? "" }
 
-    func signal(_ number: Int32) { kill(process.processIdentifier, number) }
+    func signal(_ number: Int32) { process.signal(number) }
 
     /// Waits for the process to exit; nil if it is still running after `timeout` seconds (then it is killed).
     func waitForExit(timeout: Double) async -> Int32? {
-        let deadline = Date().addingTimeInterval(timeout)
-        while process.isRunning && Date() < deadline { try? await Task.sleep(for: .milliseconds(50)) }
-        if process.isRunning {
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
-            return nil
-        }
-        return process.terminationStatus
-    }
-
-    deinit {
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        if let ended = await process.wait(timeout: timeout) { return ended.status }
+        process.signal(SIGKILL)
+        _ = await process.wait(timeout: 60)
+        return nil
     }
 }
 
@@ -71,23 +51,6 @@ func eventually(timeout: Double, _ condition: () async throws -> Bool) async thr
 
 /// Runs `clipkit ARGS` to completion and captures what it prints.
 func runClipKit(_ arguments: [String], in directory: String, timeout: Double = 120) async throws -> (status: Int32, stdout: String, stderr: String) {
-    let process = Process()
-    process.executableURL = WorkerProcess.executable
-    process.arguments = arguments
-    let id = UUID().uuidString
-    let outPath = (directory as NSString).appendingPathComponent("\(id).out")
-    let errPath = (directory as NSString).appendingPathComponent("\(id).err")
-    FileManager.default.createFile(atPath: outPath, contents: nil)
-    FileManager.default.createFile(atPath: errPath, contents: nil)
-    process.standardOutput = FileHandle(forWritingAtPath: outPath)
-    process.standardError = FileHandle(forWritingAtPath: errPath)
-    process.standardInput = FileHandle.nullDevice
-    try process.run()
-    let deadline = Date().addingTimeInterval(timeout)
-    while process.isRunning && Date() < deadline { try await Task.sleep(for: .milliseconds(20)) }
-    if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-    process.waitUntilExit()
-    return (process.terminationStatus,
-            (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? "",
-            (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? "")
+    let run = try await ChildProcess.run(ChildProcess.clipkitExecutable.path, arguments, timeout: timeout)
+    return (run.status, run.stdout, run.stderr)
 }
