@@ -5,6 +5,14 @@ let swiftSettings: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny")
 ]
 
+/// ClipMedia's and the sandbox's pixel loops (QA sampling, colour statistics, rendering) are generic Swift
+/// that runs 5-10x slower unoptimised, which made the end-to-end tests spend most of their time there.
+/// scripts/test.sh sets CLIPKIT_OPTIMIZED_DEBUG=1 so the test build compiles those two modules with -O
+/// (still testable). Off by default: unsafe flags would keep other packages from depending on ClipKit.
+let pixelLoopSettings: [SwiftSetting] =
+    swiftSettings
+    + (Context.environment["CLIPKIT_OPTIMIZED_DEBUG"] == "1" ? [.unsafeFlags(["-O"], .when(configuration: .debug))] : [])
+
 let package = Package(
     name: "ClipKit",
     platforms: [.macOS(.v14)],
@@ -37,7 +45,7 @@ let package = Package(
         .target(
             name: "ClipMedia",
             dependencies: ["CFFmpeg"],
-            swiftSettings: swiftSettings
+            swiftSettings: pixelLoopSettings
         ),
 
         // MARK: Provider clients (no FFmpeg)
@@ -65,7 +73,7 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],
-            swiftSettings: swiftSettings
+            swiftSettings: pixelLoopSettings
         ),
 
         // MARK: Orchestration: presets, QA policy, generate, chains, journal, gallery, webhooks

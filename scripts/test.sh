@@ -18,6 +18,9 @@ elif [ "${CI:-}" = "true" ]; then
 else
   echo "test.sh: PostgreSQL could not be started; the queue tests will be skipped" >&2
 fi
+# ClipMedia and the sandbox are built with -O even in this debug build (see Package.swift): their pixel
+# loops otherwise dominate the end-to-end tests' time.
+export CLIPKIT_OPTIMIZED_DEBUG=1
 swift build --build-tests "$@"
 export SWT_EXPERIMENTAL_MAXIMUM_PARALLELIZATION_WIDTH="${CLIPKIT_TEST_WIDTH:-$(( $(nproc) * 2 ))}"
 # A run that prints nothing for CLIPKIT_TEST_STALL seconds is hung: the watchdog prints every thread's

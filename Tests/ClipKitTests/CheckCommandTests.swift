@@ -8,10 +8,7 @@ struct CheckCommandTests {
     static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent()
 
-    static var binary: URL {
-        URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent()
-            .appendingPathComponent("clipkit")
-    }
+    static var binary: URL { CLI.executable }
 
     struct Run {
         var status: Int32

@@ -9,10 +9,7 @@ import Testing
 /// `clipkit extend` against the same provider.
 @Suite(.serialized)
 struct SandboxCommandTests {
-    static var binary: String {
-        URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent()
-            .appendingPathComponent("clipkit").path
-    }
+    static var binary: String { ChildProcess.clipkitExecutable.path }
 
     /// Starts `clipkit sandbox ARGS` and returns the process and the `export` lines it printed once ready.
     static func startSandbox(_ arguments: [String], log: String) async throws -> (ChildProcess, [String: String]) {
