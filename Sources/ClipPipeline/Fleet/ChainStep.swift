@@ -104,15 +104,53 @@ struct ChainStepPayload: Codable, Sendable, Hashable {
     /// Why this take exists, when it is not the first.
     var retakeReason: String?
 
+    init(
+        files: [String] = [], startFrame: String? = nil, startImageURL: String? = nil, previousTaskID: String? = nil,
+        taskID: String? = nil, submittedAt: Double? = nil, videoURL: String? = nil, file: String? = nil,
+        retakeReason: String? = nil
+    ) {
+        self.files = files
+        self.startFrame = startFrame
+        self.startImageURL = startImageURL
+        self.previousTaskID = previousTaskID
+        self.taskID = taskID
+        self.submittedAt = submittedAt
+        self.videoURL = videoURL
+        self.file = file
+        self.retakeReason = retakeReason
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case files, file
+        case startFrame = "start_frame"
+        case startImageURL = "start_image_url"
+        case previousTaskID = "previous_task_id"
+        case taskID = "task_id"
+        case submittedAt = "submitted_at"
+        case videoURL = "video_url"
+        case retakeReason = "retake_reason"
+    }
+
+    /// A first segment's submit starts from `{}`.
+    init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        files = try c.decodeIfPresent([String].self, forKey: .files) ?? []
+        startFrame = try c.decodeIfPresent(String.self, forKey: .startFrame)
+        startImageURL = try c.decodeIfPresent(String.self, forKey: .startImageURL)
+        previousTaskID = try c.decodeIfPresent(String.self, forKey: .previousTaskID)
+        taskID = try c.decodeIfPresent(String.self, forKey: .taskID)
+        submittedAt = try c.decodeIfPresent(Double.self, forKey: .submittedAt)
+        videoURL = try c.decodeIfPresent(String.self, forKey: .videoURL)
+        file = try c.decodeIfPresent(String.self, forKey: .file)
+        retakeReason = try c.decodeIfPresent(String.self, forKey: .retakeReason)
+    }
+
     static func decode(_ text: String) throws -> ChainStepPayload {
-        let decoder = JSONDecoder()
-        decoder.keyDecodingStrategy = .convertFromSnakeCase
-        return try decoder.decode(ChainStepPayload.self, from: Data(text.utf8))
+        try JSONDecoder().decode(ChainStepPayload.self, from: Data(text.utf8))
     }
 
     var json: String {
         let encoder = JSONEncoder()
-        encoder.keyEncodingStrategy = .convertToSnakeCase
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return String(decoding: (try? encoder.encode(self)) ?? Data("{}".utf8), as: UTF8.self)
     }

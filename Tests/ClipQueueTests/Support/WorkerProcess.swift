@@ -17,7 +17,11 @@ final class WorkerProcess: @unchecked Sendable {
         return URL(fileURLWithPath: ".build/debug/clipkit")
     }
 
-    init(name: String, url: QueueURL, store: String, concurrency: Int = 1, lease: Double, stepDelay: Double = 0, extra: [String] = []) throws {
+    /// `environment` is added to the test's own (for example a provider's API key).
+    init(
+        name: String, url: QueueURL, store: String, concurrency: Int = 1, lease: Double, stepDelay: Double = 0,
+        extra: [String] = [], environment: [String: String] = [:]
+    ) throws {
         self.name = name
         errPath = (store as NSString).appendingPathComponent("\(name).log")
         FileManager.default.createFile(atPath: errPath, contents: nil)
@@ -27,6 +31,9 @@ final class WorkerProcess: @unchecked Sendable {
             "--concurrency", "\(concurrency)", "--lease", "\(lease)", "--poll", "0.1",
             "--debug-step-delay", "\(stepDelay)",
         ] + extra
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        }
         let log = FileHandle(forWritingAtPath: errPath)!
         process.standardOutput = log
         process.standardError = log
