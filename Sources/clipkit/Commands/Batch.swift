@@ -7,7 +7,7 @@ import Logging
 struct Batch: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run many jobs (one JSON line each) on a PostgreSQL work queue shared by any number of workers.",
-        subcommands: [Submit.self, Status.self, Resolve.self, Bench.self])
+        subcommands: [Submit.self, Status.self, Resolve.self, Bench.self, BenchChains.self])
 
     struct Submit: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
