@@ -15,10 +15,12 @@ struct FleetChainTests {
     static let startup = 60.0
     static let prompts = ["a lighthouse at dusk", "the sea at night"]
 
-    static func sandbox() async throws -> SandboxServer {
+    static func sandbox(faults: String? = nil) async throws -> SandboxServer {
         var logger = Logger(label: "test.sandbox")
         logger.logLevel = .warning
-        return try await SandboxServer.start(SandboxConfiguration(stepDelay: 0, renderScale: 0.25), logger: logger)
+        var configuration = SandboxConfiguration(stepDelay: 0, renderScale: 0.25)
+        if let faults { configuration.faults = try SandboxFaults(spec: faults) }
+        return try await SandboxServer.start(configuration, logger: logger)
     }
 
     /// A KKIAI chain on Ray 1.6 (no preset vouches for its size, so the small clips pass QA with a warning,
@@ -111,6 +113,37 @@ struct FleetChainTests {
                 // Every continuation started from an image (the previous segment's last frame, inline).
                 let tasks = await sandbox.inspect().tasks.filter { $0.provider == .kkiai }
                 #expect(tasks.filter { $0.startImageSHA256 != nil }.count == (chains + 1) * (segments - 1))
+            }
+        } catch {
+            await sandbox.stop()
+            throw error
+        }
+        await sandbox.stop()
+    }
+
+    @Test func aRateLimitedCreateWaitsAndAFailedTaskIsSubmittedAgainUnderTheNextTake() async throws {
+        let directory = try TemporaryDirectory("clipkit-fleet-retake")
+        defer { directory.remove() }
+        let sandbox = try await Self.sandbox(faults: "rate-limit-create:1,fail-task:1")
+        do {
+            try await TestDatabase.withQueue { (queue: PostgresJobQueue, url: QueueURL) async throws -> Void in
+                try await Self.submit([Self.line("r", sandbox: sandbox, segments: 2)], url: url, in: directory)
+                let store = directory.file("store")
+                try FileManager.default.createDirectory(atPath: store, withIntermediateDirectories: true)
+                let worker = try WorkerProcess(name: "w", url: url, store: store, concurrency: 2, lease: Self.lease,
+                                               environment: Self.environment)
+                #expect(try await eventually(timeout: Self.startup + 120) { try await Self.settled(queue) }, "\(worker.log)")
+                worker.signal(SIGTERM)
+                #expect(await worker.waitForExit(timeout: Self.lease * 10) == 0, "\(worker.log)")
+                let job = try #require(try await queue.job("r"))
+                #expect(job.state == .done, "\(job.error ?? "")")
+                let submits = job.tasks.filter { $0.kind == "submit" }.map { [$0.segment, $0.take] }
+                #expect(submits == [[0, 1], [0, 2], [1, 1]], "the failed task's segment went again as take 2")
+                let creates = await sandbox.creates(of: .kkiai)
+                #expect(creates.filter { $0.status == 429 }.count == 1)
+                #expect(creates.filter { $0.taskID != nil }.count == 3, "one create per take, none repeated after the 429")
+                let segmentFrames = try #require(try MediaProbe.probe(path: "\(store)/jobs/r/segment-02-take-1.mp4").video?.frameCount)
+                #expect(try MediaProbe.probe(path: try #require(job.output)).video?.frameCount == 2 * segmentFrames - 1)
             }
         } catch {
             await sandbox.stop()
