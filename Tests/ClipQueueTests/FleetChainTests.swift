@@ -18,7 +18,7 @@ struct FleetChainTests {
     static func sandbox(faults: String? = nil) async throws -> SandboxServer {
         var logger = Logger(label: "test.sandbox")
         logger.logLevel = .warning
-        var configuration = SandboxConfiguration(stepDelay: 0, renderScale: 0.25)
+        var configuration = SandboxConfiguration(stepDelay: 0, renderScale: 0.125)
         if let faults { configuration.faults = try SandboxFaults(spec: faults) }
         return try await SandboxServer.start(configuration, logger: logger)
     }
