@@ -152,14 +152,16 @@ struct FleetChainTests {
         await sandbox.stop()
     }
 
-    @Test func anExtendJobThatCannotGoThroughFailsBeforeItsFirstSubmit() async throws {
+    @Test func anExtendJobThatCannotGoThroughFailsBeforeItsFirstSubmitWhileAGenerateJobBesideItRuns() async throws {
         let directory = try TemporaryDirectory("clipkit-fleet-invalid")
         defer { directory.remove() }
         let sandbox = try await Self.sandbox()
         do {
             try await TestDatabase.withQueue { (queue: PostgresJobQueue, url: QueueURL) async throws -> Void in
                 // Only the last segment is wrong (its end image is missing): the whole plan is resolved first.
-                try await Self.submit([Self.line("bad", sandbox: sandbox, extra: #", "end_image": "missing.png""#)], url: url, in: directory)
+                let generate = #"{"id": "g", "kind": "generate", "provider": "kkiai", "model": "ray-v1", "prompt": "a lighthouse", "base_url": "\#(sandbox.baseURL)"}"#
+                try await Self.submit(
+                    [Self.line("bad", sandbox: sandbox, extra: #", "end_image": "missing.png""#), generate], url: url, in: directory)
                 let store = directory.file("store")
                 try FileManager.default.createDirectory(atPath: store, withIntermediateDirectories: true)
                 let worker = try WorkerProcess(name: "w", url: url, store: store, lease: Self.lease,
@@ -171,7 +173,12 @@ struct FleetChainTests {
                 #expect(job.state == .failed)
                 #expect(job.error?.contains("missing.png") == true && job.error?.contains("nothing was submitted") == true, "\(job.error ?? "")")
                 #expect(job.tasks.map(\.kind) == ["submit"] && job.tasks.first?.attempt == 1)
-                #expect(await sandbox.creates().isEmpty)
+                // The generate job made its one clip, the only create.
+                let clip = try #require(try await queue.job("g"))
+                #expect(clip.state == .done && clip.output == "\(store)/g.mp4", "\(clip.error ?? "")")
+                #expect(try MediaProbe.probe(path: "\(store)/g.mp4").video?.frameCount ?? 0 > 0)
+                let creates = await sandbox.creates()
+                #expect(creates.count == 1 && creates.first?.json?["user_prompt"] as? String == "a lighthouse")
             }
         } catch {
             await sandbox.stop()

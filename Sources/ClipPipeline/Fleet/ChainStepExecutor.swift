@@ -277,8 +277,11 @@ public struct ChainStepExecutor: Sendable {
         let outcome = await QualityGate.check(file, expectations.expectations)
         let report = String(decoding: outcome.report, as: UTF8.self)
         if outcome.failed {
+            let failed = ((try? JSONSerialization.jsonObject(with: outcome.report)) as? [String: Any])
+                .flatMap { $0["checks"] as? [[String: Any]] }?
+                .filter { $0["status"] as? String == "fail" }.compactMap { $0["name"] as? String } ?? []
             return retake(step, payload, context, because: "\(file) failed QA: \(SegmentRunner.failedChecks(outcome.report))",
-                          category: "qa", result: ["verdict": outcome.verdict, "file": file])
+                          category: "qa", result: ["verdict": outcome.verdict, "file": file, "failed_checks": failed.joined(separator: ",")])
         }
         return .done(
             result: Self.json(["verdict": outcome.verdict, "file": file, "expectation_source": expectations.source, "report": report]),

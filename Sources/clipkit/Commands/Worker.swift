@@ -164,6 +164,7 @@ struct ChainFleetExecutor: StepExecutor {
             lease: Lease(handle: lease))
         switch outcome {
         case .done(let result, let next, let output, let cost):
+            Self.recordMetrics(kind: kind, provider: step.provider, result: result)
             return .done(StepResult(
                 result: result,
                 next: next.map {
@@ -176,6 +177,19 @@ struct ChainFleetExecutor: StepExecutor {
         case .rateLimited(let provider, let seconds): return .rateLimited(provider: provider, seconds: seconds)
         case .needsAttention(let reason): return .needsAttention(reason: reason)
         case .failed(let reason, let category): return .failed(reason: reason, category: category)
+        }
+    }
+
+    /// Render time (from an `await` that saw the task finish) and QA failures by check (from a `check`).
+    private static func recordMetrics(kind: ChainStep.Kind, provider: String?, result: String) {
+        guard kind == .await || kind == .check,
+            let object = (try? JSONSerialization.jsonObject(with: Data(result.utf8))) as? [String: Any]
+        else { return }
+        if kind == .await, let provider, let seconds = (object["generation_s"] as? String).flatMap(Double.init) {
+            QueueMetrics.renderTime(provider: provider, seconds: seconds)
+        }
+        if kind == .check, let failed = object["failed_checks"] as? String {
+            for check in failed.split(separator: ",") { QueueMetrics.qaFailure(check: String(check)) }
         }
     }
 }
