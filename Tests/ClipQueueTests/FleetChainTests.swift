@@ -106,6 +106,10 @@ struct FleetChainTests {
                     let output = try #require(job.output)
                     #expect(output == (store as NSString).appendingPathComponent("\(job.id).mp4"))
                     #expect(try MediaProbe.probe(path: output).video?.frameCount == referenceFrames, "job \(job.id)")
+                    // Its sidecar, as `extend` writes one: the seams where each continuation begins.
+                    let sidecar = try #require(try JSONSerialization.jsonObject(
+                        with: Data(contentsOf: URL(fileURLWithPath: "\(store)/\(job.id).clip.json"))) as? [String: Any])
+                    #expect((sidecar["seam_frames"] as? [Int])?.count == segments - 1, "job \(job.id)")
                 }
                 let rescued = try #require(status.jobs.flatMap(\.tasks).first { $0.id == lost.id })
                 #expect(rescued.state == .done && rescued.completedBy != "doomed" && rescued.attempt >= 2,

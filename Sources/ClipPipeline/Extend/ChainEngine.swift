@@ -202,21 +202,28 @@ public struct ChainEngine: Sendable {
     /// Joins the segments (or copies the only one) and reports.
     private func finish(_ chain: ResolvedChain, attempts chosen: [JournalAttempt], runID: String, handoffs: [Double]) throws -> ChainResult {
         let plan = chain.plan
-        let files = chosen.compactMap(\.file)
+        let segments = chosen.map { attempt in
+            let choice = attempt.expectations.flatMap { try? JSONDecoder().decode(ExpectationChoice.self, from: Data($0.utf8)) }
+            return ChainResult.Segment(
+                segment: attempt.segment + 1, attempts: attempt.attempt + 1, taskID: attempt.taskID, file: attempt.file ?? "",
+                verdict: attempt.verdict, generationSeconds: attempt.generationSeconds,
+                request: (try? JSONDecoder().decode(GenerationRequest.self, from: Data(attempt.request.utf8)))
+                    .map { ClipSidecar.Request($0, provider: plan.provider) },
+                wireBody: attempt.wireBody.flatMap { try? JSONValue.parse(Data($0.utf8)) },
+                expectations: choice?.expectations, expectationSource: choice?.source,
+                cost: attempt.cost.flatMap { try? JSONDecoder().decode(TaskCost.self, from: Data($0.utf8)) })
+        }
+        return try Self.finish(plan, segments: segments, files: chosen.compactMap(\.file), runID: runID, handoffs: handoffs, report: report)
+    }
+
+    /// Joins the segments' clips (or copies the only one) into the plan's output and scores the seams.
+    static func finish(
+        _ plan: ChainPlan, segments: [ChainResult.Segment], files: [String], runID: String, handoffs: [Double],
+        report: (String) -> Void = { _ in }
+    ) throws -> ChainResult {
         var result = ChainResult(
-            runID: runID, output: plan.output,
-            segments: chosen.map { attempt in
-                let choice = attempt.expectations.flatMap { try? JSONDecoder().decode(ExpectationChoice.self, from: Data($0.utf8)) }
-                return ChainResult.Segment(
-                    segment: attempt.segment + 1, attempts: attempt.attempt + 1, taskID: attempt.taskID, file: attempt.file ?? "",
-                    verdict: attempt.verdict, generationSeconds: attempt.generationSeconds,
-                    request: (try? JSONDecoder().decode(GenerationRequest.self, from: Data(attempt.request.utf8)))
-                        .map { ClipSidecar.Request($0, provider: plan.provider) },
-                    wireBody: attempt.wireBody.flatMap { try? JSONValue.parse(Data($0.utf8)) },
-                    expectations: choice?.expectations, expectationSource: choice?.source,
-                    cost: attempt.cost.flatMap { try? JSONDecoder().decode(TaskCost.self, from: Data($0.utf8)) })
-            },
-            frameCount: nil, durationSeconds: nil, seams: nil, seamFrames: nil, handoffSeconds: handoffs)
+            runID: runID, output: plan.output, segments: segments, frameCount: nil, durationSeconds: nil, seams: nil,
+            seamFrames: nil, handoffSeconds: handoffs)
         if files.count > 1 {
             report("joining \(files.count) segments (seam: \(plan.seam))")
             let joined = try Self.join(files, plan: plan)

@@ -1,3 +1,4 @@
+import ClipProviders
 import Foundation
 
 /// One step of one segment of an `extend` or `generate` job, as a worker of the fleet holds it: the queue's
@@ -86,7 +87,7 @@ public enum ChainStepOutcome: Sendable, Hashable {
 }
 
 /// What the steps of a segment hand on to each other (stored as the next step's payload).
-struct ChainStepPayload: Codable, Sendable, Hashable {
+struct ChainStepPayload: Codable, Sendable {
     /// The clips of the segments before this one, in order (in the store).
     var files: [String] = []
     /// The previous segment's last frame (a PNG in the store), inlined or hosted at the submit.
@@ -103,12 +104,22 @@ struct ChainStepPayload: Codable, Sendable, Hashable {
     var file: String?
     /// Why this take exists, when it is not the first.
     var retakeReason: String?
+    /// The request as sent (JSON, inline images as digests).
+    var request: String?
+    var cost: TaskCost?
+    var generationSeconds: Double?
+    var verdict: String?
+    /// The QA report (JSON), kept only for a single clip (its sidecar shows it).
+    var report: String?
+    /// The finished segments before this one, for the output's sidecar.
+    var segments: [ChainResult.Segment] = []
 
     init(
         files: [String] = [], startFrame: String? = nil, startImageURL: String? = nil, previousTaskID: String? = nil,
         taskID: String? = nil, submittedAt: Double? = nil, videoURL: String? = nil, file: String? = nil,
-        retakeReason: String? = nil
+        retakeReason: String? = nil, segments: [ChainResult.Segment] = []
     ) {
+        self.segments = segments
         self.files = files
         self.startFrame = startFrame
         self.startImageURL = startImageURL
@@ -129,6 +140,8 @@ struct ChainStepPayload: Codable, Sendable, Hashable {
         case submittedAt = "submitted_at"
         case videoURL = "video_url"
         case retakeReason = "retake_reason"
+        case request, cost, verdict, report, segments
+        case generationSeconds = "generation_s"
     }
 
     /// A first segment's submit starts from `{}`.
@@ -143,6 +156,12 @@ struct ChainStepPayload: Codable, Sendable, Hashable {
         videoURL = try c.decodeIfPresent(String.self, forKey: .videoURL)
         file = try c.decodeIfPresent(String.self, forKey: .file)
         retakeReason = try c.decodeIfPresent(String.self, forKey: .retakeReason)
+        request = try c.decodeIfPresent(String.self, forKey: .request)
+        cost = try c.decodeIfPresent(TaskCost.self, forKey: .cost)
+        generationSeconds = try c.decodeIfPresent(Double.self, forKey: .generationSeconds)
+        verdict = try c.decodeIfPresent(String.self, forKey: .verdict)
+        report = try c.decodeIfPresent(String.self, forKey: .report)
+        segments = try c.decodeIfPresent([ChainResult.Segment].self, forKey: .segments) ?? []
     }
 
     static func decode(_ text: String) throws -> ChainStepPayload {
@@ -159,6 +178,6 @@ struct ChainStepPayload: Codable, Sendable, Hashable {
     func forRetake(because reason: String) -> ChainStepPayload {
         ChainStepPayload(
             files: files, startFrame: startFrame, startImageURL: startImageURL, previousTaskID: previousTaskID,
-            retakeReason: reason)
+            retakeReason: reason, segments: segments)
     }
 }

@@ -160,9 +160,8 @@ public struct ChainStepExecutor: Sendable {
         logger.info("submitted", metadata: ["job": "\(step.jobID)", "segment": "\(step.segment + 1)", "task": "\(taskID)"])
         next.taskID = taskID
         next.submittedAt = submittedAt.timeIntervalSince1970
-        return awaitNext(step, next, context, result: [
-            "task_id": taskID, "request": (try? SegmentRunner.requestJSON(request)) ?? "",
-        ])
+        next.request = try? SegmentRunner.requestJSON(request)
+        return awaitNext(step, next, context, result: ["task_id": taskID, "request": next.request ?? ""])
     }
 
     private func awaitNext(_ step: ChainStep, _ payload: ChainStepPayload, _ context: Context, result: [String: String]) -> ChainStepOutcome {
@@ -194,9 +193,11 @@ public struct ChainStepExecutor: Sendable {
             }
             var next = payload
             next.videoURL = video.absoluteString
+            next.cost = snapshot.cost
             var result = ["task_id": taskID, "state": "succeeded", "video_url": video.absoluteString]
             if let submitted = payload.submittedAt {
-                result["generation_s"] = String(format: "%.1f", Date().timeIntervalSince1970 - submitted)
+                next.generationSeconds = Date().timeIntervalSince1970 - submitted
+                result["generation_s"] = String(format: "%.1f", next.generationSeconds!)
             }
             if let cost = snapshot.cost { result["cost"] = "\(cost.amount) \(cost.unit)" }
             return .done(
@@ -283,9 +284,12 @@ public struct ChainStepExecutor: Sendable {
             return retake(step, payload, context, because: "\(file) failed QA: \(SegmentRunner.failedChecks(outcome.report))",
                           category: "qa", result: ["verdict": outcome.verdict, "file": file, "failed_checks": failed.joined(separator: ",")])
         }
+        var next = payload
+        next.verdict = outcome.verdict
+        if context.chain.plan.segments == 1 { next.report = report }
         return .done(
             result: Self.json(["verdict": outcome.verdict, "file": file, "expectation_source": expectations.source, "report": report]),
-            next: [ChainNextStep(segment: step.segment, kind: .handover, take: step.take, provider: nil, payload: payload.json, maxAttempts: 3, delay: 0)],
+            next: [ChainNextStep(segment: step.segment, kind: .handover, take: step.take, provider: nil, payload: next.json, maxAttempts: 3, delay: 0)],
             output: nil, cost: 0)
     }
 
@@ -298,10 +302,19 @@ public struct ChainStepExecutor: Sendable {
             return .failed(reason: "segment \(step.segment + 1): no clip to hand over", category: "invalid_job")
         }
         let files = payload.files + [file]
+        let expectations = chain.segments[step.segment].expectations
+        let done = payload.segments + [ChainResult.Segment(
+            segment: step.segment + 1, attempts: step.take, taskID: payload.taskID, file: file, verdict: payload.verdict,
+            generationSeconds: payload.generationSeconds,
+            request: ClipSidecar.Request(
+                payload.request.flatMap { try? JSONDecoder().decode(GenerationRequest.self, from: Data($0.utf8)) }
+                    ?? chain.segments[step.segment].request,
+                provider: plan.provider),
+            expectations: expectations.expectations, expectationSource: expectations.source, cost: payload.cost)]
         guard step.segment + 1 < plan.segments else {
-            return try await finish(files: files, plan: plan)
+            return try await finish(step, payload, context, segments: done, files: files)
         }
-        var next = ChainStepPayload(files: files)
+        var next = ChainStepPayload(files: files, segments: done)
         var result: [String: String] = [:]
         switch chain.segments[step.segment + 1].start {
         case .previousLastFrame:
@@ -335,27 +348,25 @@ public struct ChainStepExecutor: Sendable {
     }
 
     /// Joins the segments into the job's output (no repeated frame at the seams, as `extend` does), or copies
-    /// the only one.
-    private func finish(files: [String], plan: ChainPlan) async throws -> ChainStepOutcome {
-        let output = plan.output
-        let (frames, seams) = try await MediaWork.run { () throws -> (Int?, [Int]?) in
-            if files.count > 1 {
-                let joined = try ChainEngine.join(files, plan: plan)
-                return (joined.frameCount, joined.seamFrames)
-            }
-            let part = output + ".part"
-            try? FileManager.default.removeItem(atPath: part)
-            try FileManager.default.copyItem(atPath: files[0], toPath: part)
-            try? FileManager.default.removeItem(atPath: output)
-            try FileManager.default.moveItem(atPath: part, toPath: output)
-            return (try MediaProbe.probe(path: output).video?.frameCount, nil)
+    /// the only one, and writes the output's sidecar, as `extend` and `generate` do.
+    private func finish(
+        _ step: ChainStep, _ payload: ChainStepPayload, _ context: Context, segments: [ChainResult.Segment], files: [String]
+    ) async throws -> ChainStepOutcome {
+        let chain = context.chain
+        let plan = chain.plan
+        let result = try await MediaWork.run {
+            try ChainEngine.finish(plan, segments: segments, files: files, runID: step.jobID, handoffs: [])
         }
-        var result: [String: Any] = ["output": output, "segments": files]
-        if let frames { result["frame_count"] = frames }
-        if let seams { result["seam_frames"] = seams }
-        let text = (try? JSONSerialization.data(withJSONObject: result, options: [.sortedKeys, .withoutEscapingSlashes]))
+        try await PipelineSession.writeSidecar(
+            result: result, chain: chain, providerURLs: payload.videoURL.map { ["video": $0] },
+            generationSeconds: payload.generationSeconds, firstReport: payload.report)
+        var summary: [String: Any] = ["output": plan.output, "segments": files]
+        if let frames = result.frameCount { summary["frame_count"] = frames }
+        if let seams = result.seamFrames { summary["seam_frames"] = seams }
+        if let seconds = result.durationSeconds { summary["duration_s"] = seconds }
+        let text = (try? JSONSerialization.data(withJSONObject: summary, options: [.sortedKeys, .withoutEscapingSlashes]))
             .map { String(decoding: $0, as: UTF8.self) } ?? "{}"
-        return .done(result: text, next: [], output: output, cost: 0)
+        return .done(result: text, next: [], output: plan.output, cost: 0)
     }
 
     // MARK: - Helpers
