@@ -111,6 +111,9 @@ struct FleetChainTests {
                         with: Data(contentsOf: URL(fileURLWithPath: "\(store)/\(job.id).clip.json"))) as? [String: Any])
                     #expect((sidecar["seam_frames"] as? [Int])?.count == segments - 1, "job \(job.id)")
                 }
+                // A fleet output passes `check` as a whole, as a single-process one does.
+                let checked = try await runClipKit(["check", "\(store)/c0.mp4"], in: directory.path)
+                #expect(checked.status == 0, "\(checked.stdout)\(checked.stderr)")
                 let rescued = try #require(status.jobs.flatMap(\.tasks).first { $0.id == lost.id })
                 #expect(rescued.state == .done && rescued.completedBy != "doomed" && rescued.attempt >= 2,
                         "the killed worker's step was rescued and run again")
