@@ -159,6 +159,51 @@ struct FleetChainTests {
         await sandbox.stop()
     }
 
+    @Test func aWorkerKilledWhileItsCreateIsInFlightLeavesTheSubmitForAPersonAndResolvingItPaysNothingTwice() async throws {
+        let directory = try TemporaryDirectory("clipkit-fleet-unknown")
+        defer { directory.remove() }
+        // The sandbox creates the task but holds its answer back, so the worker dies with the POST in flight.
+        let sandbox = try await Self.sandbox(faults: "delay-create-answer:1")
+        do {
+            try await TestDatabase.withQueue { (queue: PostgresJobQueue, url: QueueURL) async throws -> Void in
+                let generate = #"{"id": "g", "kind": "generate", "provider": "kkiai", "model": "ray-v1", "prompt": "a lighthouse", "base_url": "\#(sandbox.baseURL)"}"#
+                try await Self.submit([generate], url: url, in: directory)
+                let store = directory.file("store")
+                try FileManager.default.createDirectory(atPath: store, withIntermediateDirectories: true)
+                let doomed = try WorkerProcess(name: "doomed", url: url, store: store, lease: Self.lease, environment: Self.environment)
+                let inFlight = try await eventually(timeout: Self.startup) {
+                    let count = await sandbox.creates().count
+                    return try await queue.step("g", kind: "submit")?.state == .submitting && count == 1
+                }
+                #expect(inFlight, "\(doomed.log)")
+                doomed.signal(SIGKILL)
+                _ = await doomed.waitForExit(timeout: 10)
+                let rescuer = try WorkerProcess(name: "rescuer", url: url, store: store, lease: Self.lease, environment: Self.environment)
+                #expect(try await eventually(timeout: Self.startup + Self.lease * 10) {
+                    try await queue.job("g")?.state == .needsAttention
+                }, "\(rescuer.log)")
+                #expect(await sandbox.creates().count == 1, "never resubmitted blindly")
+
+                // A person finds the task at the provider and names it: the job finishes from it, without a POST.
+                let task = try #require(await sandbox.inspect().tasks.first?.id)
+                let resolved = try await runClipKit(
+                    ["batch", "resolve", "g", "--segment", "0", "--task-id", task, "--queue", WorkerProcess.address(url)], in: directory.path)
+                #expect(resolved.status == 0, "\(resolved.stderr)")
+                #expect(try await eventually(timeout: Self.startup + Self.lease * 10) { try await queue.job("g")?.state == .done },
+                        "\(rescuer.log)")
+                rescuer.signal(SIGTERM)
+                #expect(await rescuer.waitForExit(timeout: Self.lease * 10) == 0, "\(rescuer.log)")
+                #expect(await sandbox.creates().count == 1)
+                #expect(try await queue.step("g", kind: "submit")?.providerTaskID == task)
+                #expect(try MediaProbe.probe(path: "\(store)/g.mp4").video?.frameCount ?? 0 > 0)
+            }
+        } catch {
+            await sandbox.stop()
+            throw error
+        }
+        await sandbox.stop()
+    }
+
     @Test func anExtendJobThatCannotGoThroughFailsBeforeItsFirstSubmitWhileAGenerateJobBesideItRuns() async throws {
         let directory = try TemporaryDirectory("clipkit-fleet-invalid")
         defer { directory.remove() }
