@@ -168,7 +168,7 @@ let package = Package(
         .testTarget(
             name: "ClipQueueTests",
             dependencies: [
-                "ClipQueue", "ClipTestSupport", "ClipMedia",
+                "ClipQueue", "ClipTestSupport", "ClipMedia", "ClipSandbox",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],

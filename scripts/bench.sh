@@ -21,6 +21,9 @@ if [ -z "$only" ] || [[ "queue" == *"$only"* ]]; then
     echo
     echo "Work queue (PostgreSQL on loopback, no provider): claim + commit per no-op step"
     "$clipkit" batch bench --queue "$CLIPKIT_TEST_POSTGRES_URL" --steps 1000
+    echo
+    echo "Fleet throughput: extend chains (3 segments) through 1 and 2 workers, sandbox without render delay"
+    "$clipkit" batch bench-chains --queue "$CLIPKIT_TEST_POSTGRES_URL" --chains 8 --segments 3 --workers 1 2
   else
     echo "bench.sh: PostgreSQL could not be started; skipping the queue benchmark" >&2
   fi

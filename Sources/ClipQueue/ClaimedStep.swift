@@ -10,6 +10,8 @@ public struct ClaimedStep: Sendable, Hashable {
     public var spec: String
     public var segment: Int
     public var kind: String
+    /// 1 for the segment's first take, 2 for its first resubmission, ...
+    public var take: Int
     public var provider: String?
     /// The step's inputs, as JSON text.
     public var payload: String

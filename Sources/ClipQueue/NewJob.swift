@@ -17,7 +17,7 @@ public struct NewJob: Sendable, Hashable {
 }
 
 /// A step to enqueue: one step (`submit`, `await`, `download`, `check`, `handover`, ...) of one segment.
-/// (job, segment, kind) is unique: enqueueing the same step twice adds it once.
+/// (job, segment, kind, take) is unique: enqueueing the same step twice adds it once.
 public struct NewStep: Sendable, Hashable {
     public var segment: Int
     public var kind: String
@@ -28,9 +28,16 @@ public struct NewStep: Sendable, Hashable {
     public var maxAttempts: Int
     /// Seconds from now before the step may be claimed.
     public var delay: Double
+    /// 1 for a segment's first take; a segment submitted again (its task failed, or its clip failed QA) runs
+    /// its steps again under the next take.
+    public var take: Int
 
-    public init(segment: Int, kind: String, provider: String? = nil, payload: String = "{}", maxAttempts: Int = 3, delay: Double = 0) {
+    public init(
+        segment: Int, kind: String, provider: String? = nil, payload: String = "{}", maxAttempts: Int = 3, delay: Double = 0,
+        take: Int = 1
+    ) {
         self.segment = segment
+        self.take = max(1, take)
         self.kind = kind
         self.provider = provider
         self.payload = payload

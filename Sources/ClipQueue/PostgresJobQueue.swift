@@ -69,10 +69,10 @@ public struct PostgresJobQueue: Sendable {
 
     private func insert(_ step: NewStep, jobID: String, jobKind: String, on connection: PostgresConnection) async throws {
         try await connection.query("""
-            INSERT INTO clipkit_steps (job_id, job_kind, segment, kind, provider, payload, max_attempts, scheduled_at)
-            VALUES (\(jobID), \(jobKind), \(step.segment), \(step.kind), \(step.provider), \(step.payload)::jsonb,
+            INSERT INTO clipkit_steps (job_id, job_kind, segment, kind, take, provider, payload, max_attempts, scheduled_at)
+            VALUES (\(jobID), \(jobKind), \(step.segment), \(step.kind), \(step.take), \(step.provider), \(step.payload)::jsonb,
                     \(max(1, step.maxAttempts)), now() + make_interval(secs => \(max(0, step.delay))))
-            ON CONFLICT (job_id, segment, kind) DO NOTHING
+            ON CONFLICT (job_id, segment, kind, take) DO NOTHING
             """, logger: logger)
     }
 
@@ -133,14 +133,14 @@ public struct PostgresJobQueue: Sendable {
                 FROM clipkit_jobs j
                 WHERE s.id = ANY(\(chosen)) AND j.id = s.job_id
                 RETURNING s.id, s.job_id, s.job_kind, j.batch, j.spec::text, s.segment, s.kind, s.provider,
-                    s.payload::text, s.client_ref, s.provider_task_id, s.attempt, s.max_attempts, s.lease_token
+                    s.payload::text, s.client_ref, s.provider_task_id, s.attempt, s.max_attempts, s.lease_token, s.take
                 """, logger: logger)
             for try await row in rows.decode(
-                (Int, String, String, String, String, Int, String, String?, String, UUID, String?, Int, Int, UUID).self
+                (Int, String, String, String, String, Int, String, String?, String, UUID, String?, Int, Int, UUID, Int).self
             ) {
                 claimed.append(ClaimedStep(
                     id: row.0, jobID: row.1, jobKind: row.2, batch: row.3, spec: row.4, segment: row.5, kind: row.6,
-                    provider: row.7, payload: row.8, clientRef: row.9, providerTaskID: row.10, attempt: row.11,
+                    take: row.14, provider: row.7, payload: row.8, clientRef: row.9, providerTaskID: row.10, attempt: row.11,
                     maxAttempts: row.12, leaseToken: row.13, leaseOwner: owner))
             }
             let jobIDs = Array(Set(claimed.map(\.jobID)))
@@ -374,13 +374,13 @@ public struct PostgresJobQueue: Sendable {
             }
             for try await row in try await connection.query("""
                 SELECT job_id, id, segment, kind, state, provider, provider_task_id, client_ref, attempt, error, cost,
-                    lease_owner, completed_by
+                    lease_owner, completed_by, take
                 FROM clipkit_steps ORDER BY job_id, segment, id
                 """, logger: logger
-            ).decode((String, Int, Int, String, String, String?, String?, UUID, Int, String?, Double, String?, String?).self) {
+            ).decode((String, Int, Int, String, String, String?, String?, UUID, Int, String?, Double, String?, String?, Int).self) {
                 guard let position = index[row.0] else { continue }
                 jobs[position].tasks.append(StepStatus(
-                    id: row.1, segment: row.2, kind: row.3, state: StepState(rawValue: row.4) ?? .available,
+                    id: row.1, segment: row.2, kind: row.3, take: row.13, state: StepState(rawValue: row.4) ?? .available,
                     provider: row.5, providerTaskID: row.6, clientRef: row.7, attempt: row.8, error: row.9, cost: row.10,
                     leaseOwner: row.11, completedBy: row.12))
             }

@@ -71,6 +71,11 @@ public enum QueueSchema {
             )
             """,
         ]),
+        Migration(version: 2, name: "takes: a segment submitted again after a failed task or QA", statements: [
+            "ALTER TABLE clipkit_steps ADD COLUMN take integer NOT NULL DEFAULT 1 CHECK (take >= 1)",
+            "ALTER TABLE clipkit_steps DROP CONSTRAINT clipkit_steps_job_id_segment_kind_key",
+            "ALTER TABLE clipkit_steps ADD CONSTRAINT clipkit_steps_job_segment_kind_take_key UNIQUE (job_id, segment, kind, take)",
+        ]),
     ]
 
     /// The newest version this build knows.

@@ -55,6 +55,8 @@ public struct StepStatus: Sendable, Codable, Hashable {
     public var id: Int
     public var segment: Int
     public var kind: String
+    /// 1 for the segment's first take; more when it was submitted again.
+    public var take: Int
     public var state: StepState
     public var provider: String?
     public var providerTaskID: String?
@@ -66,7 +68,7 @@ public struct StepStatus: Sendable, Codable, Hashable {
     public var completedBy: String?
 
     enum CodingKeys: String, CodingKey {
-        case id, segment, kind, state, provider, attempt, error, cost
+        case id, segment, kind, take, state, provider, attempt, error, cost
         case providerTaskID = "provider_task_id"
         case clientRef = "client_ref"
         case leaseOwner = "lease_owner"

@@ -149,14 +149,10 @@ public struct ChainEngine: Sendable {
         var anchor: ColorStatistics?
         do {
             for segment in chain.segments {
-                var request = segment.request
-                switch segment.start {
-                case .none: break
-                case .image(let reference): request.startImage = try await imageSource(reference)
-                case .previousLastFrame: request.startImage = previousFrame
-                case .nativeExtend: request.extend = chosen.last?.taskID.map(ExtendSource.init(taskID:))
-                }
-                if let end = plan.endImage, segment.index == plan.segments - 1 { request.endImage = try await imageSource(end) }
+                let host = self.host
+                let request = try await Self.request(
+                    for: segment, plan: plan, previousFrame: previousFrame, previousTaskID: chosen.last?.taskID,
+                    imageSource: { try await Self.imageSource($0, host: host) })
                 let attempt = try await runSegment(segment, request: request, plan: plan, runID: run.id, directory: runDirectory)
                 chosen.append(attempt)
                 if segment.index < plan.segments - 1 {
@@ -206,25 +202,31 @@ public struct ChainEngine: Sendable {
     /// Joins the segments (or copies the only one) and reports.
     private func finish(_ chain: ResolvedChain, attempts chosen: [JournalAttempt], runID: String, handoffs: [Double]) throws -> ChainResult {
         let plan = chain.plan
-        let files = chosen.compactMap(\.file)
+        let segments = chosen.map { attempt in
+            let choice = attempt.expectations.flatMap { try? JSONDecoder().decode(ExpectationChoice.self, from: Data($0.utf8)) }
+            return ChainResult.Segment(
+                segment: attempt.segment + 1, attempts: attempt.attempt + 1, taskID: attempt.taskID, file: attempt.file ?? "",
+                verdict: attempt.verdict, generationSeconds: attempt.generationSeconds,
+                request: (try? JSONDecoder().decode(GenerationRequest.self, from: Data(attempt.request.utf8)))
+                    .map { ClipSidecar.Request($0, provider: plan.provider) },
+                wireBody: attempt.wireBody.flatMap { try? JSONValue.parse(Data($0.utf8)) },
+                expectations: choice?.expectations, expectationSource: choice?.source,
+                cost: attempt.cost.flatMap { try? JSONDecoder().decode(TaskCost.self, from: Data($0.utf8)) })
+        }
+        return try Self.finish(plan, segments: segments, files: chosen.compactMap(\.file), runID: runID, handoffs: handoffs, report: report)
+    }
+
+    /// Joins the segments' clips (or copies the only one) into the plan's output and scores the seams.
+    static func finish(
+        _ plan: ChainPlan, segments: [ChainResult.Segment], files: [String], runID: String, handoffs: [Double],
+        report: (String) -> Void = { _ in }
+    ) throws -> ChainResult {
         var result = ChainResult(
-            runID: runID, output: plan.output,
-            segments: chosen.map { attempt in
-                let choice = attempt.expectations.flatMap { try? JSONDecoder().decode(ExpectationChoice.self, from: Data($0.utf8)) }
-                return ChainResult.Segment(
-                    segment: attempt.segment + 1, attempts: attempt.attempt + 1, taskID: attempt.taskID, file: attempt.file ?? "",
-                    verdict: attempt.verdict, generationSeconds: attempt.generationSeconds,
-                    request: (try? JSONDecoder().decode(GenerationRequest.self, from: Data(attempt.request.utf8)))
-                        .map { ClipSidecar.Request($0, provider: plan.provider) },
-                    wireBody: attempt.wireBody.flatMap { try? JSONValue.parse(Data($0.utf8)) },
-                    expectations: choice?.expectations, expectationSource: choice?.source,
-                    cost: attempt.cost.flatMap { try? JSONDecoder().decode(TaskCost.self, from: Data($0.utf8)) })
-            },
-            frameCount: nil, durationSeconds: nil, seams: nil, seamFrames: nil, handoffSeconds: handoffs)
+            runID: runID, output: plan.output, segments: segments, frameCount: nil, durationSeconds: nil, seams: nil,
+            seamFrames: nil, handoffSeconds: handoffs)
         if files.count > 1 {
             report("joining \(files.count) segments (seam: \(plan.seam))")
-            let joined = try ClipJoiner.join(
-                inputs: files, output: plan.output, options: JoinOptions(seam: plan.seam, colorMatch: plan.colorMatch))
+            let joined = try Self.join(files, plan: plan)
             result.frameCount = joined.frameCount
             result.durationSeconds = joined.durationSeconds
             result.seamFrames = joined.seamFrames
@@ -296,13 +298,7 @@ public struct ChainEngine: Sendable {
         guard needsFrame else { return (attempt, nil) }
         let framePath = (directory as NSString).appendingPathComponent(String(format: "segment-%02d-last.png", attempt.segment + 1))
         if attempt.step < .frameExtracted || !FileManager.default.fileExists(atPath: framePath) {
-            let clip = attempt.file!
-            let warnings = try await MediaWork.run {
-                let frame = try LastFrameExtractor.extract(path: clip)
-                try ImageCodec.write(frame.image, to: framePath, as: .png)
-                return frame.warnings
-            }
-            for warning in warnings { logger.warning("\(clip): \(warning)") }
+            try await Self.extractLastFrame(of: attempt.file!, to: framePath, logger: logger)
             attempt.lastFrame = framePath
             attempt.step = max(attempt.step, .frameExtracted)
             try await journal.save(attempt)
@@ -312,14 +308,7 @@ public struct ChainEngine: Sendable {
         if let anchor, attempt.segment > 0 {
             let anchoredPath = (directory as NSString).appendingPathComponent(
                 String(format: "segment-%02d-last-anchored.png", attempt.segment + 1))
-            let clip = attempt.file!
-            let drift = try await MediaWork.run {
-                let statistics = try ColorAnchor.statistics(ofClipAt: clip)
-                let corrected = ColorAnchor.correct(try ImageCodec.read(path: framePath), clip: statistics, anchor: anchor)
-                try ImageCodec.write(corrected, to: anchoredPath, as: .png)
-                return String(format: "luma %+.1f, contrast x%.2f", statistics.y.mean - anchor.y.mean,
-                    anchor.y.standardDeviation > 0 ? statistics.y.standardDeviation / anchor.y.standardDeviation : 1)
-            }
+            let drift = try await Self.anchorFrame(framePath, of: attempt.file!, to: anchor, writingTo: anchoredPath)
             handed = anchoredPath
             try await journal.record(JournalEvent(
                 runID: attempt.runID, segment: attempt.segment, attempt: attempt.attempt, step: "frame anchored",
@@ -334,7 +323,56 @@ public struct ChainEngine: Sendable {
         return (attempt, source)
     }
 
-    private func imageSource(_ reference: String) async throws -> ImageSource {
+    // MARK: - Steps shared with the fleet's executor (one step of one segment at a time)
+
+    /// The request a segment sends: its resolved request with its start (the user's image, the previous
+    /// segment's handed-over frame, or a native extend of the previous task) and, on the last segment, the end image.
+    static func request(
+        for segment: SegmentPlan, plan: ChainPlan, previousFrame: ImageSource?, previousTaskID: String?,
+        imageSource: (String) async throws -> ImageSource
+    ) async throws -> GenerationRequest {
+        var request = segment.request
+        switch segment.start {
+        case .none: break
+        case .image(let reference): request.startImage = try await imageSource(reference)
+        case .previousLastFrame: request.startImage = previousFrame
+        case .nativeExtend: request.extend = previousTaskID.map(ExtendSource.init(taskID:))
+        }
+        if let end = plan.endImage, segment.index == plan.segments - 1 { request.endImage = try await imageSource(end) }
+        return request
+    }
+
+    /// Writes the clip's exact last frame as a PNG (off the cooperative pool).
+    static func extractLastFrame(of clip: String, to framePath: String, logger: Logger) async throws {
+        let warnings = try await MediaWork.run {
+            let frame = try LastFrameExtractor.extract(path: clip)
+            try ImageCodec.write(frame.image, to: framePath, as: .png)
+            return frame.warnings
+        }
+        for warning in warnings { logger.warning("\(clip): \(warning)") }
+    }
+
+    /// Writes `framePath` corrected towards `anchor` (the first segment's colours) to `anchoredPath`.
+    /// - Returns: the drift that was corrected, for the journal.
+    static func anchorFrame(
+        _ framePath: String, of clip: String, to anchor: ColorStatistics, writingTo anchoredPath: String
+    ) async throws -> String {
+        try await MediaWork.run {
+            let statistics = try ColorAnchor.statistics(ofClipAt: clip)
+            let corrected = ColorAnchor.correct(try ImageCodec.read(path: framePath), clip: statistics, anchor: anchor)
+            try ImageCodec.write(corrected, to: anchoredPath, as: .png)
+            return String(format: "luma %+.1f, contrast x%.2f", statistics.y.mean - anchor.y.mean,
+                anchor.y.standardDeviation > 0 ? statistics.y.standardDeviation / anchor.y.standardDeviation : 1)
+        }
+    }
+
+    /// Joins the segments' clips into the plan's output with its seam and colour handling.
+    static func join(_ files: [String], plan: ChainPlan) throws -> JoinResult {
+        try ClipJoiner.join(inputs: files, output: plan.output, options: JoinOptions(seam: plan.seam, colorMatch: plan.colorMatch))
+    }
+
+    /// A user's image reference as the provider will read it: a URL as is, a local file through `host`.
+    static func imageSource(_ reference: String, host: FrameHost) async throws -> ImageSource {
         if reference.hasPrefix("http://") || reference.hasPrefix("https://"), let url = URL(string: reference) {
             return .url(url)
         }

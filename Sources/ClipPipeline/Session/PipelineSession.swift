@@ -204,12 +204,33 @@ public struct PipelineSession: Sendable {
 
     /// The output's sidecar: the request, the tasks, timings, provider URLs, expectations, probe and QA.
     func writeSidecar(result: ChainResult, chain: ResolvedChain) async throws {
-        let plan = chain.plan
         let attempts = try await journal.attempts(runID: result.runID)
         let events = try await journal.events(runID: result.runID)
         let chosen = result.segments.compactMap { segment in
             attempts.first { $0.segment == segment.segment - 1 && $0.attempt == segment.attempts - 1 }
         }
+        var providerURLs: [String: String]?
+        if let last = chosen.last,
+            let urls = events.last(where: { $0.step == "completed" && $0.segment == last.segment && $0.attempt == last.attempt })?.detail
+        {
+            providerURLs = try? JSONDecoder().decode([String: String].self, from: Data(urls.utf8))
+        }
+        try await Self.writeSidecar(
+            result: result, chain: chain, providerURLs: providerURLs, generationSeconds: chosen.last?.generationSeconds,
+            firstReport: chosen.first?.report)
+    }
+
+    /// Writes the output's sidecar from a finished chain's result (shared by the single-process engine and the
+    /// fleet's last hand-over).
+    /// - Parameters:
+    ///   - providerURLs: the last task's URLs (video, thumbnail, ...), as the provider gave them.
+    ///   - generationSeconds: the last task's render time.
+    ///   - firstReport: the first segment's QA report (JSON), shown as the sidecar's QA for a single clip.
+    static func writeSidecar(
+        result: ChainResult, chain: ResolvedChain, providerURLs: [String: String]?, generationSeconds: Double?,
+        firstReport: String?
+    ) async throws {
+        let plan = chain.plan
         var sidecar = ClipSidecar()
         let first = chain.segments[0]
         var request = result.segments.first?.request ?? ClipSidecar.Request(first.request, provider: plan.provider)
@@ -221,17 +242,13 @@ public struct PipelineSession: Sendable {
         sidecar.provider = plan.provider.rawValue
         sidecar.taskID = result.segments.last?.taskID
         sidecar.cost = Self.total(result.segments.compactMap(\.cost))
-        if let last = chosen.last {
-            if let urls = events.last(where: { $0.step == "completed" && $0.segment == last.segment && $0.attempt == last.attempt })?.detail {
-                sidecar.providerURLs = try? JSONDecoder().decode([String: String].self, from: Data(urls.utf8))
-            }
-            sidecar.timings = last.generationSeconds.map { ["generation_s": $0] }
-        }
+        sidecar.providerURLs = providerURLs
+        sidecar.timings = generationSeconds.map { ["generation_s": $0] }
         sidecar.probe = try? await MediaWork.run { [output = plan.output] in try MediaProbe.probe(path: output) }
         if plan.segments == 1 {
             sidecar.expectations = result.segments.first?.expectations ?? first.expectations.expectations
             sidecar.expectationSource = result.segments.first?.expectationSource ?? first.expectations.source
-            if let report = chosen.first?.report {
+            if let report = firstReport {
                 sidecar.qa = try? JSONDecoder().decode(ValidationReport.self, from: Data(report.utf8))
             }
         } else {

@@ -7,7 +7,7 @@ import Logging
 struct Batch: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run many jobs (one JSON line each) on a PostgreSQL work queue shared by any number of workers.",
-        subcommands: [Submit.self, Status.self, Resolve.self, Bench.self])
+        subcommands: [Submit.self, Status.self, Resolve.self, Bench.self, BenchChains.self])
 
     struct Submit: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -15,8 +15,9 @@ struct Batch: AsyncParsableCommand {
             discussion: """
                 One job a line: {"id": "c1", "kind": "extend", "provider": "kkiai", "prompts": ["..."], "segments": 3, \
                 "duration": 5, "aspect": "16:9", "resolution": "720p", "output": "c1.mp4"}, "kind": "generate" \
-                (one clip), or "kind": "check" with a "path". A bad line refuses the whole file. Relative paths are \
-                taken from the file's directory.
+                (one clip), or "kind": "check" with a "path". A bad line refuses the whole file. Relative input paths \
+                ("path", "start_image", "end_image") are taken from the file's directory; a relative "output" is \
+                written in the workers' --store.
                 """)
 
         @Argument(help: "The batch file (JSON lines).")
@@ -37,8 +38,10 @@ struct Batch: AsyncParsableCommand {
                 }
                 let directory = URL(fileURLWithPath: jobs).deletingLastPathComponent()
                 let file = try BatchFile(name: (jobs as NSString).lastPathComponent, text: text) { object in
-                    if let path = object["path"] as? String, !path.hasPrefix("/") {
-                        object["path"] = directory.appendingPathComponent(path).standardizedFileURL.path
+                    for key in ["path", "start_image", "end_image"] {
+                        if let path = object[key] as? String, !path.hasPrefix("/"), !path.hasPrefix("http://"), !path.hasPrefix("https://") {
+                            object[key] = directory.appendingPathComponent(path).standardizedFileURL.path
+                        }
                     }
                 }
                 let result = try await QueueSession.with(url) { queue in try await queue.enqueue(file.jobs) }

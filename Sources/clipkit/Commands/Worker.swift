@@ -66,7 +66,7 @@ struct WorkerCommand: AsyncParsableCommand {
             Output.error("\(store): cannot create the store: \(error.localizedDescription)")
             throw ExitCode.failure
         }
-        let registry = WorkerExecutors.registry(store: store)
+        let registry = WorkerExecutors.registry(store: store, logger: logger)
         guard !registry.jobKinds.isEmpty else {
             Output.error("no step executor is registered: this worker cannot run any kind of job")
             throw ExitCode.failure
@@ -127,13 +127,70 @@ private struct StartThenRun: Service {
     }
 }
 
-/// The executors this build of clipkit has, by job kind. `check` jobs run here; `extend` and `generate` are
-/// registered by the chain engine's executor once it is plugged in (their jobs wait for a worker that has it).
+/// The executors this build of clipkit has, by job kind: `check` jobs in one step; `extend` and `generate`
+/// jobs one step of one segment at a time (``ChainStepExecutor``), with clips, frames and outputs in `store`.
 enum WorkerExecutors {
-    static func registry(store: String) -> StepExecutorRegistry {
+    static func registry(store: String, logger: Logger = Logger(label: "clipkit.fleet")) -> StepExecutorRegistry {
         var registry = StepExecutorRegistry()
         registry.register(CheckStepExecutor(), forJobKind: "check")
+        let chains = ChainFleetExecutor(
+            chain: ChainStepExecutor(store: URL(fileURLWithPath: store).standardizedFileURL.path, logger: logger))
+        registry.register(chains, forJobKind: "extend")
+        registry.register(chains, forJobKind: "generate")
         return registry
+    }
+}
+
+/// Runs the steps of `extend` and `generate` jobs through the pipeline's ``ChainStepExecutor``: the queue's
+/// claimed step and lease in, the queue's outcome out.
+struct ChainFleetExecutor: StepExecutor {
+    let chain: ChainStepExecutor
+
+    /// The pipeline's view of a lease: the two token-conditional writes of a paid submit.
+    private struct Lease: ChainStepLease {
+        let handle: LeaseHandle
+        func markSubmitting() async throws { try await handle.markSubmitting() }
+        func recordTaskID(_ taskID: String) async throws { try await handle.recordTaskID(taskID) }
+    }
+
+    func execute(_ step: ClaimedStep, lease: LeaseHandle) async throws -> StepOutcome {
+        guard let kind = ChainStep.Kind(rawValue: step.kind) else {
+            return .failed(reason: "segment \(step.segment + 1): unknown step \(step.kind)", category: "invalid_job")
+        }
+        let outcome = try await chain.execute(
+            ChainStep(
+                jobID: step.jobID, spec: step.spec, segment: step.segment, kind: kind, take: step.take,
+                payload: step.payload, providerTaskID: step.providerTaskID, attempt: step.attempt),
+            lease: Lease(handle: lease))
+        switch outcome {
+        case .done(let result, let next, let output, let cost):
+            Self.recordMetrics(kind: kind, provider: step.provider, result: result)
+            return .done(StepResult(
+                result: result,
+                next: next.map {
+                    NewStep(segment: $0.segment, kind: $0.kind.rawValue, provider: $0.provider, payload: $0.payload,
+                            maxAttempts: $0.maxAttempts, delay: $0.delay, take: $0.take)
+                },
+                jobOutput: output, cost: cost))
+        case .wait(let seconds): return .wait(seconds: seconds)
+        case .retry(let seconds, let reason): return .retry(seconds: seconds, reason: reason)
+        case .rateLimited(let provider, let seconds): return .rateLimited(provider: provider, seconds: seconds)
+        case .needsAttention(let reason): return .needsAttention(reason: reason)
+        case .failed(let reason, let category): return .failed(reason: reason, category: category)
+        }
+    }
+
+    /// Render time (from an `await` that saw the task finish) and QA failures by check (from a `check`).
+    private static func recordMetrics(kind: ChainStep.Kind, provider: String?, result: String) {
+        guard kind == .await || kind == .check,
+            let object = (try? JSONSerialization.jsonObject(with: Data(result.utf8))) as? [String: Any]
+        else { return }
+        if kind == .await, let provider, let seconds = (object["generation_s"] as? String).flatMap(Double.init) {
+            QueueMetrics.renderTime(provider: provider, seconds: seconds)
+        }
+        if kind == .check, let failed = object["failed_checks"] as? String {
+            for check in failed.split(separator: ",") { QueueMetrics.qaFailure(check: String(check)) }
+        }
     }
 }
 

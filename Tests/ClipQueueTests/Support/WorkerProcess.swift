@@ -10,7 +10,11 @@ final class WorkerProcess: Sendable {
 
     static var executable: URL { ChildProcess.clipkitExecutable }
 
-    init(name: String, url: QueueURL, store: String, concurrency: Int = 1, lease: Double, stepDelay: Double = 0, extra: [String] = []) throws {
+    /// `environment` is added to the test's own (for example a provider's API key).
+    init(
+        name: String, url: QueueURL, store: String, concurrency: Int = 1, lease: Double, stepDelay: Double = 0,
+        extra: [String] = [], environment: [String: String] = [:]
+    ) throws {
         self.name = name
         errPath = (store as NSString).appendingPathComponent("\(name).log")
         process = try ChildProcess.clipkit(
@@ -19,7 +23,7 @@ final class WorkerProcess: Sendable {
                 "--concurrency", "\(concurrency)", "--lease", "\(lease)", "--poll", "0.1",
                 "--debug-step-delay", "\(stepDelay)",
             ] + extra,
-            standardOutput: errPath, standardError: errPath)
+            extraEnvironment: environment, standardOutput: errPath, standardError: errPath)
     }
 
     static func address(_ url: QueueURL) -> String {
