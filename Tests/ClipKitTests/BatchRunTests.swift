@@ -43,8 +43,8 @@ struct BatchRunTests {
         try Self.write([
             ["id": "a", "kind": "extend", "provider": "piapi", "prompts": ["a paper boat", "a paper boat at sea"], "segments": 2,
              "output": "a.mp4", "base_url": sandbox.baseURL, "upload_base_url": sandbox.baseURL],
-            ["id": "b", "kind": "extend", "provider": "kkiai", "prompt": "a red kite", "segments": 2, "duration": 5,
-             "base_url": sandbox.baseURL],
+            ["id": "b", "kind": "extend", "provider": "luma", "prompt": "a red kite", "segments": 2, "duration": 5,
+             "resolution": "540p", "base_url": sandbox.baseURL],
             ["id": "q", "kind": "check", "path": "a.mp4"],
         ], to: file)
 
@@ -55,7 +55,7 @@ struct BatchRunTests {
         #expect(try JSONSchemaTests.nonSnakeKeys(first.stdout) == [])
         var inspection = await sandbox.inspect()
         #expect(inspection.createCalls(for: .piapi) == 2)
-        #expect(inspection.createCalls(for: .kkiai) == 2)
+        #expect(inspection.createCalls(for: .luma) == 2)
         let (jobs, summary) = try Self.report(first)
         #expect(summary["done"] as? Int == 3)
         #expect(summary["failed"] as? Int == 0)
@@ -66,7 +66,7 @@ struct BatchRunTests {
         #expect(jobs["q"]?["verdict"] as? String != "fail")
         #expect(FileManager.default.fileExists(atPath: directory.file(".clipkit/journal.sqlite")))
         // One task per segment, each with the cost PiAPI states (meta.usage.consume), summed for the job
-        // and for the batch; KKIAI states none.
+        // and for the batch; the Luma sandbox states none.
         let tasks = try #require(jobs["a"]?["tasks"] as? [[String: Any]])
         #expect(tasks.map { $0["segment"] as? Int } == [0, 1])
         #expect(Set(tasks.compactMap { $0["task_id"] as? String }) == Set(inspection.tasks.filter { $0.provider == .piapi }.map(\.id)))
