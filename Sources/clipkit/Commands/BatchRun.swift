@@ -86,6 +86,8 @@ struct PreparedBatch: Sendable {
 
     let name: String
     let jobs: [Job]
+    /// The store's folder: the journal, each run's segments and frames.
+    let store: String
     let journal: SQLiteJournal
     let sessions: [PipelineSession]
 
@@ -187,7 +189,7 @@ struct PreparedBatch: Sendable {
                 return false
             }
         }
-        return PreparedBatch(name: name, jobs: jobs, journal: journal, sessions: Array(sessions.values))
+        return PreparedBatch(name: name, jobs: jobs, store: storeDirectory, journal: journal, sessions: Array(sessions.values))
     }
 
     /// Runs every job, at most `concurrency` at once, and reports each one's end.
@@ -271,7 +273,11 @@ struct PreparedBatch: Sendable {
             }
             if let run = try? await journal.runs(output: chainJob.output).first {
                 result.runID = run.id
-                if run.state == .needsAttention, result.state != .done { result.state = .needsAttention }
+                if run.state == .needsAttention, result.state != .done {
+                    result.state = .needsAttention
+                    // `jobs resolve` finds the run in the batch's store.
+                    result.error = (result.error ?? run.message ?? "a submit's outcome is unknown") + " (with --work-dir \(store))"
+                }
                 let attempts = (try? await journal.attempts(runID: run.id)) ?? []
                 result.tasks = attempts.filter { $0.step != .planned }.map { attempt in
                     BatchRunTask(
