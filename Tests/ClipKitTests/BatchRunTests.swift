@@ -129,6 +129,38 @@ struct BatchRunTests {
         #expect((jobs["g"]?["tasks"] as? [[String: Any]])?.map { $0["step"] as? String } == ["failed", "checked"])
     }
 
+    @Test(.enabled(if: MotoServer.usable, "moto is not installed: python3 -m pip install 'moto[server]' (scripts/setup.sh)"))
+    func framesHandedOverThroughAnS3BucketReachTheProvider() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let sandbox = try await Self.sandbox()
+        defer { Task { await sandbox.stop() } }
+        let moto = try await MotoServer.start()
+        defer { moto.stop() }
+        let bucket = "clipkit-batch-\(UUID().uuidString.prefix(8).lowercased())"
+        try await moto.createBucket(bucket)
+        let file = directory.file("jobs.jsonl")
+        try Self.write([
+            ["id": "s", "kind": "extend", "provider": "luma", "prompt": "a harbour", "segments": 2, "resolution": "540p",
+             "base_url": sandbox.baseURL],
+        ], to: file)
+        var environment = Self.keys
+        environment["AWS_ACCESS_KEY_ID"] = "AKIAIOSFODNN7EXAMPLE"
+        environment["AWS_SECRET_ACCESS_KEY"] = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
+        let result = try await CLI.running(
+            ["batch", "run", file, "--json", "--frame-hosting", "s3", "--s3-endpoint", moto.endpoint.absoluteString,
+             "--s3-bucket", bucket], environment: environment, timeout: Self.timeout(segments: 2))
+        #expect(result.status == 0, "\(result.stderr)")
+        let tasks = await sandbox.inspect().tasks
+        #expect(tasks.count == 2)
+        // Segment 2 started from a presigned GET on the bucket, and the provider read exactly segment 1's
+        // last frame through it.
+        let start = try #require(tasks.last?.startImage)
+        #expect(start.hasPrefix("\(moto.endpoint.absoluteString)/\(bucket)/") && start.contains("X-Amz-Signature="), "\(start)")
+        let run = try #require(try Self.report(result).jobs["s"]?["run_id"] as? String)
+        #expect(tasks.last?.startImageSHA256 == (try ChainCommandTests.pixelDigest(directory.file(".clipkit/\(run)/segment-01-last.png"))))
+    }
+
     @Test func oneBadJobRefusesTheWholeBatchBeforeAnyCreate() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
