@@ -162,7 +162,10 @@ let package = Package(
         ),
         .testTarget(
             name: "ClipPipelineTests",
-            dependencies: ["ClipPipeline", "ClipSandbox", "ClipTestSupport"],
+            dependencies: [
+                "ClipPipeline", "ClipSandbox", "ClipTestSupport",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs what ClipKit needs on a fresh Debian 12 machine: FFmpeg 5.1's libraries and headers, SQLite,
 # and the reference tools the tests and benchmarks compare against (ffmpeg, ffprobe,
-# ffmpegthumbnailer, curl, chromium), and PostgreSQL for the work-queue tests (scripts/postgres.sh starts a
-# throwaway cluster). Does nothing when everything is already there.
+# ffmpegthumbnailer, curl, chromium), PostgreSQL for the work-queue tests (scripts/postgres.sh starts a
+# throwaway cluster), and moto from PyPI for the S3 bucket tests (scripts/moto.sh). Does nothing when
+# everything is already there.
 set -euo pipefail
 
 packages=(
@@ -12,6 +13,7 @@ packages=(
   ffmpeg ffmpegthumbnailer curl
   gdb
   postgresql
+  python3-pip
 )
 if [ "${CLIPKIT_SKIP_BROWSER:-0}" != "1" ]; then packages+=(chromium); fi
 
@@ -35,4 +37,14 @@ if ! python3 -c 'import jsonschema, sys; sys.exit(0 if int(jsonschema.__version_
   python3 -c 'import jsonschema' 2>/dev/null \
     || python3 -m pip install --quiet 'jsonschema>=4' \
     || python3 -m pip install --quiet --user --break-system-packages 'jsonschema>=4'
+fi
+
+# The S3 bucket tests run against moto in server mode, an S3-compatible server (scripts/moto.sh starts one).
+if ! python3 -c 'import moto.server' 2>/dev/null; then
+  echo "setup: installing python3 moto[server]" >&2
+  # Debian's python3 is externally managed (PEP 668): plain pip first (a venv, pyenv), then past the guard.
+  python3 -m pip install --quiet 'moto[server]' 2>/dev/null \
+    || python3 -m pip install --quiet --break-system-packages 'moto[server]' 2>/dev/null \
+    || python3 -m pip install --quiet --user --break-system-packages 'moto[server]' \
+    || echo "setup: moto could not be installed; the S3 tests are skipped (in CI they fail)" >&2
 fi

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Sets up a fresh machine (scripts/setup.sh), starts a throwaway PostgreSQL for the queue tests
-# (scripts/postgres.sh; stopped on exit) and runs the whole test suite.
+# (scripts/postgres.sh; stopped on exit) and runs the whole test suite. The S3 tests start their own moto
+# server (scripts/moto.sh); with CI=true they fail rather than skip when moto is missing.
 #
 # Green on a busy machine too: the CLI tests run one clipkit process at a time with deadlines derived from
 # the command and the load (Tests/ClipKitTests/Support/HeavyWork.swift), and Swift Testing runs at most

@@ -74,6 +74,13 @@ struct JSONSchemaTests {
         let check = try await CLI.running(["check", a, black, page, "--json"])
         #expect(check.status == 1)
         try expectValid(check, "check")
+        // A batch of check jobs runs without any provider; one failing clip fails the batch.
+        let batchFile = directory.file("checks.jsonl")
+        try Data((#"{"id": "a", "kind": "check", "path": "a.mp4"}"# + "\n" + #"{"id": "black", "kind": "check", "path": "black.mp4"}"#).utf8)
+            .write(to: URL(fileURLWithPath: batchFile))
+        let batch = try await CLI.running(["batch", "run", batchFile, "--json"])
+        #expect(batch.status == 1)
+        try expectValid(batch, "batch-run")
         try expectValid(try await CLI.running(["join", a, b, "-o", directory.file("joined.mp4"), "--json"]), "join")
         try expectValid(try await CLI.running(["join", a, b, "-o", directory.file("joined2.mp4"), "--seam", "drop", "--report", "--json"]), "join")
         let clips = directory.file("clips")

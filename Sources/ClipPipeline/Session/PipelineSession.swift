@@ -37,17 +37,20 @@ public struct PipelineSession: Sendable {
     public let configuration: ProviderConfiguration
     public let server: ClipServer?
     public let journal: SQLiteJournal
-    public let engine: ChainEngine
+    public private(set) var engine: ChainEngine
     public let hosting: HostingSettings
     public let workDirectory: String
     public let library: PresetLibrary
     let host: FrameHost
     let logger: Logger
 
-    /// - Parameter fastPolling: poll every fraction of a second (the loopback sandbox).
+    /// - Parameters:
+    ///   - fastPolling: poll every fraction of a second (the loopback sandbox).
+    ///   - journal: the journal to record in (sessions of one batch share one); nil opens the one in
+    ///     `workDirectory`.
     public static func open(
         configuration: ProviderConfiguration, hosting: HostingSettings, workDirectory: String,
-        library: PresetLibrary = .standard(), fastPolling: Bool = false, logger: Logger,
+        library: PresetLibrary = .standard(), fastPolling: Bool = false, journal: SQLiteJournal? = nil, logger: Logger,
         report: @escaping @Sendable (String) -> Void = { _ in }
     ) async throws -> PipelineSession {
         let provider = ProviderClients.make(configuration, options: ProviderClientOptions(logger: logger))
@@ -77,7 +80,7 @@ public struct PipelineSession: Sendable {
             bucket = S3Bucket(endpoint: endpoint, bucket: name, region: hosting.s3Region, accessKeyID: id, secretAccessKey: secret)
         }
         let host = try FrameHost(strategy: hosting.frameHosting, provider: provider, server: server, bucket: bucket)
-        let journal = try SQLiteJournal(path: (workDirectory as NSString).appendingPathComponent("journal.sqlite"))
+        let journal = try journal ?? SQLiteJournal(path: (workDirectory as NSString).appendingPathComponent("journal.sqlite"))
         let runner = GenerationRunner(
             provider: provider,
             poller: TaskPoller(
@@ -130,6 +133,13 @@ public struct PipelineSession: Sendable {
         return result
     }
 
+    /// The same session, its progress lines going to `report` (one job's lines in a batch).
+    public func reporting(to report: @escaping @Sendable (String) -> Void) -> PipelineSession {
+        var copy = self
+        copy.engine.report = report
+        return copy
+    }
+
     public func close() async {
         await server?.stop()
     }
@@ -164,7 +174,7 @@ public struct PipelineSession: Sendable {
         }
     }
 
-    static func isLoopback(_ url: URL) -> Bool {
+    public static func isLoopback(_ url: URL) -> Bool {
         guard let host = url.host?.lowercased() else { return false }
         return host == "localhost" || host.hasPrefix("127.") || host == "::1" || host == "[::1]"
     }

@@ -3,11 +3,12 @@ import ClipQueue
 import Foundation
 import Logging
 
-/// `clipkit batch submit|status`: batches of jobs on the PostgreSQL work queue, run by `clipkit worker`s.
+/// `clipkit batch run`: a batch of jobs in this process on the SQLite journal; `clipkit batch submit|status`:
+/// batches of jobs on the PostgreSQL work queue, run by `clipkit worker`s.
 struct Batch: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Run many jobs (one JSON line each) on a PostgreSQL work queue shared by any number of workers.",
-        subcommands: [Submit.self, Status.self, Resolve.self, Bench.self, BenchChains.self])
+        abstract: "Run many jobs (one JSON line each): here (batch run), or on a PostgreSQL work queue shared by any number of workers.",
+        subcommands: [Run.self, Submit.self, Status.self, Resolve.self, Bench.self, BenchChains.self])
 
     struct Submit: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
