@@ -5,64 +5,15 @@ import Testing
 
 /// Every command's `--json` output, from the built binary, validated against its schema in
 /// docs/schemas (python3's jsonschema, draft 2020-12; scripts/setup.sh installs it), and every key
-/// snake_case.
+/// snake_case. The queue's commands (`batch submit|status`) are validated in BatchCommandTests, which
+/// has a PostgreSQL server.
 struct JSONSchemaTests {
-    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent()
-
-    static func schema(_ command: String) -> String {
-        repository.appendingPathComponent("docs/schemas/\(command).schema.json").path
-    }
-
     /// Validates `json` against the command's schema; returns the validator's complaints (empty when valid).
     static func violations(_ json: String, command: String) throws -> [String] {
-        let script = """
-            import json, sys
-            import jsonschema
-            schema = json.load(open(sys.argv[1]))
-            jsonschema.Draft202012Validator.check_schema(schema)
-            document = json.loads(sys.stdin.read())
-            errors = sorted(jsonschema.Draft202012Validator(schema).iter_errors(document), key=lambda e: list(e.path))
-            for e in errors:
-                print("/".join(map(str, e.path)) + ": " + e.message)
-            """
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", script, schema(command)]
-        let input = Pipe()
-        let output = Pipe()
-        let errors = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        input.fileHandleForWriting.write(Data(json.utf8))
-        try input.fileHandleForWriting.close()
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        let log = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            return ["the validator did not run (python3 with jsonschema >= 4 needed; scripts/setup.sh installs it): \(log)"]
-        }
-        return text.split(separator: "\n").map(String.init)
+        try JSONSchemaValidation.violations(json, schema: command)
     }
 
-    /// Keys that are not snake_case, anywhere in the document.
-    static func nonSnakeKeys(_ json: String) throws -> [String] {
-        var found: [String] = []
-        func walk(_ value: Any) {
-            if let object = value as? [String: Any] {
-                for (key, inner) in object {
-                    if key.range(of: "^[a-z][a-z0-9_]*$", options: .regularExpression) == nil { found.append(key) }
-                    walk(inner)
-                }
-            } else if let array = value as? [Any] {
-                array.forEach(walk)
-            }
-        }
-        walk(try JSONSerialization.jsonObject(with: Data(json.utf8)))
-        return found
-    }
+    static func nonSnakeKeys(_ json: String) throws -> [String] { try JSONSchemaValidation.nonSnakeKeys(json) }
 
     func expectValid(_ run: CLI.Result, _ command: String) throws {
         #expect(!run.stdout.isEmpty, "\(command): no output; stderr: \(run.stderr)")
