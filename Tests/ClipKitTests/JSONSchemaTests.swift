@@ -1,4 +1,5 @@
 import ClipMedia
+import ClipSandbox
 import ClipTestSupport
 import Foundation
 import Testing
@@ -55,6 +56,38 @@ struct JSONSchemaTests {
         let folder = try #require(entries.compactMap { $0["asset_dir"] as? String }.first)
         let storyboard = try String(contentsOfFile: directory.file("site/\(folder)/storyboard.json"), encoding: .utf8)
         #expect(try Self.violations(storyboard, command: "storyboard") == [])
+    }
+
+    @Test func journalCommandsJSONMatchesItsSchema() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let sandbox = try await SandboxServer.start(SandboxConfiguration(stepDelay: 0))
+        defer { Task { await sandbox.stop() } }
+        let work = directory.file(".clipkit")
+        // The cheapest run that leaves a journal: one 540p clip.
+        let generate = try await CLI.running(
+            ["generate", "--prompt", "a harbour", "--resolution", "540p", "--work-dir", work, "-o", directory.file("clip.mp4"), "--json"]
+                + MoneySafetyTests.arguments("luma", sandbox))
+        #expect(generate.status == 0, "\(generate.stderr)")
+        try await expectValidAsync(generate, "generate")
+        let list = try await CLI.running(["jobs", "list", "--work-dir", work, "--json"])
+        try await expectValidAsync(list, "jobs-list")
+        let runs = try #require(try list.json() as? [[String: Any]])
+        let id = try #require(runs.first?["id"] as? String)
+        #expect(runs.first?["created_at"] as? String != nil, "dates are ISO 8601 text")
+        try await expectValidAsync(try await CLI.running(["jobs", "show", id, "--work-dir", work, "--json"]), "jobs-show")
+        // Resuming a finished run pays for nothing and prints the run's own document again.
+        let resumed = try await CLI.running(
+            ["jobs", "resume", id, "--work-dir", work, "--json"], environment: ["LUMA_API_KEY": SandboxConfiguration.defaultAPIKey])
+        #expect(resumed.status == 0, "\(resumed.stderr)")
+        try await expectValidAsync(resumed, "generate")
+        #expect((try resumed.json() as? [String: Any])?["already_done"] as? Bool == true)
+    }
+
+    func expectValidAsync(_ run: CLI.Result, _ schema: String) async throws {
+        #expect(!run.stdout.isEmpty, "\(schema): no output; stderr: \(run.stderr)")
+        #expect(try await JSONSchemaValidation.violations(of: run.stdout, schema: schema) == [], "\(schema): \(run.stdout.prefix(600))")
+        #expect(try Self.nonSnakeKeys(run.stdout) == [], "\(schema)")
     }
 
     @Test func schemasRejectOutputsThatBreakTheConvention() async throws {
