@@ -13,8 +13,9 @@ import CFFmpeg
 /// edit list as in the source); later clips start after theirs.
 ///
 /// Copying is declined (nil, and the join re-encodes) when a clip has no audio, when parameters differ,
-/// when a packet has no timestamps, or when a clip's audio is more than one packet shorter than its
-/// pictures (only a re-encode can fill that with silence).
+/// when a packet has no timestamps, when a clip has no packet within half a packet of where its sound
+/// should start (audio starting later than the pictures), or when a clip's audio is more than one packet
+/// shorter than its pictures (only a re-encode can fill those with silence).
 enum AudioStreamCopy {
     /// Why the clips' audio cannot be copied, or nil when it can.
     static func mismatch(_ inputs: [JoinInput]) -> String? {
@@ -66,6 +67,8 @@ enum AudioStreamCopy {
             // Where in the clip the output's current position falls.
             let wanted = sample(atFrame: placement.skippedFrames) + (position - outputStart)
             var index = spans.firstIndex { $0.start + $0.duration / 2 > wanted } ?? spans.count
+            // Sound that starts well after the pictures (or a gap at the cut): only a re-encode places it.
+            if index < spans.count, abs(spans[index].start - wanted) > spans[index].duration / 2 + 1 { return nil }
             if k == 0 {
                 // The first clip's priming packets go first, at their own (negative) times.
                 for span in spans[..<index] where span.start < 0 && index > 0 {

@@ -133,6 +133,25 @@ struct JoinAudioTests {
         #expect(Self.rms(samples, from: 2.2, to: 3.5) > 0.03, "the resampled clip's tone is there")
     }
 
+    @Test func audioThatStartsAfterThePicturesIsReencodedInPlace() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        var clips = try Self.clips([true, true], in: directory)
+        // The second clip's sound starts half a second after its first picture: copying its packets from the
+        // seam on would play it early, so the join re-encodes and keeps the half second silent.
+        let late = directory.file("late.mp4")
+        let remux = try ChainFixtures.run(
+            "ffmpeg", ["-v", "error", "-i", clips[1], "-itsoffset", "0.5", "-i", clips[1], "-map", "0:v", "-map", "1:a", "-c", "copy", "-y", late])
+        #expect(remux.status == 0, "\(remux.stderr)")
+        clips[1] = late
+        let output = directory.file("late-joined.mp4")
+        let result = try ClipJoiner.join(inputs: clips, output: output, seam: .keep)
+        #expect(result.audio.contains("re-encoded"), "\(result.audio)")
+        let samples = try Self.expectContinuousAudio(output, videoFrames: result.frameCount)
+        #expect(Self.rms(samples, from: 2.05, to: 2.45) < 0.002, "silent until the late sound starts")
+        #expect(Self.rms(samples, from: 2.6, to: 3.5) > 0.03)
+    }
+
     @Test func dropKeepsSoundAsLongAsThePicturesAndContinuousAtEverySeam() throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
