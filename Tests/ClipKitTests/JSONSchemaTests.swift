@@ -1,55 +1,20 @@
 import ClipMedia
+import ClipSandbox
 import ClipTestSupport
 import Foundation
 import Testing
 
 /// Every command's `--json` output, from the built binary, validated against its schema in
 /// docs/schemas (python3's jsonschema, draft 2020-12; scripts/setup.sh installs it), and every key
-/// snake_case.
+/// snake_case. The queue's commands (`batch submit|status`) are validated in BatchCommandTests, which
+/// has a PostgreSQL server.
 struct JSONSchemaTests {
-    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent()
-
-    static func schema(_ command: String) -> String {
-        repository.appendingPathComponent("docs/schemas/\(command).schema.json").path
-    }
-
     /// Validates `json` against the command's schema; returns the validator's complaints (empty when valid).
     static func violations(_ json: String, command: String) throws -> [String] {
-        let script = """
-            import json, sys
-            import jsonschema
-            schema = json.load(open(sys.argv[1]))
-            jsonschema.Draft202012Validator.check_schema(schema)
-            document = json.loads(sys.stdin.read())
-            errors = sorted(jsonschema.Draft202012Validator(schema).iter_errors(document), key=lambda e: list(e.path))
-            for e in errors:
-                print("/".join(map(str, e.path)) + ": " + e.message)
-            """
-        let run = try ChildProcess.runBlocking("/usr/bin/env", ["python3", "-c", script, schema(command)], input: json, timeout: 120)
-        let text = run.stdout
-        guard run.status == 0 else {
-            return ["the validator did not run (python3 with jsonschema >= 4 needed; scripts/setup.sh installs it): \(run.stderr)"]
-        }
-        return text.split(separator: "\n").map(String.init)
+        try JSONSchemaValidation.violations(json, schema: command)
     }
 
-    /// Keys that are not snake_case, anywhere in the document.
-    static func nonSnakeKeys(_ json: String) throws -> [String] {
-        var found: [String] = []
-        func walk(_ value: Any) {
-            if let object = value as? [String: Any] {
-                for (key, inner) in object {
-                    if key.range(of: "^[a-z][a-z0-9_]*$", options: .regularExpression) == nil { found.append(key) }
-                    walk(inner)
-                }
-            } else if let array = value as? [Any] {
-                array.forEach(walk)
-            }
-        }
-        walk(try JSONSerialization.jsonObject(with: Data(json.utf8)))
-        return found
-    }
+    static func nonSnakeKeys(_ json: String) throws -> [String] { try JSONSchemaValidation.nonSnakeKeys(json) }
 
     func expectValid(_ run: CLI.Result, _ command: String) throws {
         #expect(!run.stdout.isEmpty, "\(command): no output; stderr: \(run.stderr)")
@@ -98,6 +63,38 @@ struct JSONSchemaTests {
         let folder = try #require(entries.compactMap { $0["asset_dir"] as? String }.first)
         let storyboard = try String(contentsOfFile: directory.file("site/\(folder)/storyboard.json"), encoding: .utf8)
         #expect(try Self.violations(storyboard, command: "storyboard") == [])
+    }
+
+    @Test func journalCommandsJSONMatchesItsSchema() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let sandbox = try await SandboxServer.start(SandboxConfiguration(stepDelay: 0))
+        defer { Task { await sandbox.stop() } }
+        let work = directory.file(".clipkit")
+        // The cheapest run that leaves a journal: one 540p clip.
+        let generate = try await CLI.running(
+            ["generate", "--prompt", "a harbour", "--resolution", "540p", "--work-dir", work, "-o", directory.file("clip.mp4"), "--json"]
+                + MoneySafetyTests.arguments("luma", sandbox))
+        #expect(generate.status == 0, "\(generate.stderr)")
+        try await expectValidAsync(generate, "generate")
+        let list = try await CLI.running(["jobs", "list", "--work-dir", work, "--json"])
+        try await expectValidAsync(list, "jobs-list")
+        let runs = try #require(try list.json() as? [[String: Any]])
+        let id = try #require(runs.first?["id"] as? String)
+        #expect(runs.first?["created_at"] as? String != nil, "dates are ISO 8601 text")
+        try await expectValidAsync(try await CLI.running(["jobs", "show", id, "--work-dir", work, "--json"]), "jobs-show")
+        // Resuming a finished run pays for nothing and prints the run's own document again.
+        let resumed = try await CLI.running(
+            ["jobs", "resume", id, "--work-dir", work, "--json"], environment: ["LUMA_API_KEY": SandboxConfiguration.defaultAPIKey])
+        #expect(resumed.status == 0, "\(resumed.stderr)")
+        try await expectValidAsync(resumed, "generate")
+        #expect((try resumed.json() as? [String: Any])?["already_done"] as? Bool == true)
+    }
+
+    func expectValidAsync(_ run: CLI.Result, _ schema: String) async throws {
+        #expect(!run.stdout.isEmpty, "\(schema): no output; stderr: \(run.stderr)")
+        #expect(try await JSONSchemaValidation.violations(of: run.stdout, schema: schema) == [], "\(schema): \(run.stdout.prefix(600))")
+        #expect(try Self.nonSnakeKeys(run.stdout) == [], "\(schema)")
     }
 
     @Test func schemasRejectOutputsThatBreakTheConvention() async throws {

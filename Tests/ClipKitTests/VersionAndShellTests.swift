@@ -68,14 +68,15 @@ struct VersionAndShellTests {
         let clips = directory.file("clips")
         try FileManager.default.createDirectory(atPath: clips, withIntermediateDirectories: true)
         for name in ["a", "b", "c"] { try FixtureFactory.makeQAClip(at: clips + "/\(name).mp4", frames: 25) { _ in .moving } }
+        let long = try FixtureFactory.makeQAClip(at: directory.file("long.mp4"), frames: 120) { _ in .moving }
         // Piped (the test's stderr is a file): nothing but the results.
-        for arguments in [["check", clips], ["gallery", clips, "-o", directory.file("site")]] {
+        for arguments in [["check", clips], ["gallery", clips, "-o", directory.file("site")], ["thumbs", long, "-o", directory.file("t1"), "--count", "3"]] {
             let quiet = try await CLI.running(arguments)
             #expect(quiet.status == 0, "\(quiet.stderr)")
             #expect(!quiet.stderr.contains("\r") && !quiet.stderr.contains("\u{1B}["), "\(arguments[0]): \(quiet.stderr)")
         }
         // Forced on (what a terminal gets): one line rewritten in place, ending at 3/3.
-        for arguments in [["check", clips], ["gallery", clips, "-o", directory.file("site2")]] {
+        for arguments in [["check", clips], ["gallery", clips, "-o", directory.file("site2")], ["thumbs", long, "-o", directory.file("t2"), "--count", "3"]] {
             let drawn = try await CLI.running(arguments, environment: ["CLIPKIT_PROGRESS": "1"])
             #expect(drawn.status == 0)
             #expect(drawn.stderr.contains("\r\u{1B}[2K"), "\(arguments[0])")

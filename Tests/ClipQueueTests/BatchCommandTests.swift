@@ -31,6 +31,7 @@ struct BatchCommandTests {
             """.write(toFile: good, atomically: true, encoding: .utf8)
         let first = try await runClipKit(["batch", "submit", good, "--queue", address, "--json"], in: directory.path)
         #expect(first.status == 0, "\(first.stderr)")
+        #expect(try await JSONSchemaValidation.violations(of: first.stdout, schema: "batch-submit") == [], "\(first.stdout)")
         let firstJSON = try #require(try JSONSerialization.jsonObject(with: Data(first.stdout.utf8)) as? [String: [String]])
         #expect(firstJSON["enqueued"] == ["q1", "c1"])
         let again = try await runClipKit(["batch", "submit", good, "--queue", address, "--json"], in: directory.path)
@@ -39,6 +40,8 @@ struct BatchCommandTests {
 
         let status = try await runClipKit(["batch", "status", "--queue", address, "--json"], in: directory.path)
         #expect(status.status == 0, "\(status.stderr)")
+        #expect(try await JSONSchemaValidation.violations(of: status.stdout, schema: "batch-status") == [], "\(status.stdout)")
+        #expect(try JSONSchemaValidation.nonSnakeKeys(status.stdout) == [])
         let document = try #require(try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [String: Any])
         let summary = try #require(document["summary"] as? [String: Any])
         #expect(summary["queued"] as? Int == 2 && summary["needs_attention"] as? Int == 0)
@@ -63,6 +66,10 @@ struct BatchCommandTests {
             #expect(try await eventually(timeout: 60) {
                 try await queue.status().jobs.allSatisfy { $0.state == .done || $0.state == .failed }
             }, "log: \(worker.log)")
+            // Finished jobs (one done, one failed with its error) still match the status schema.
+            let status = try await runClipKit(["batch", "status", "--queue", WorkerProcess.address(url), "--json"], in: directory.path)
+            #expect(status.status == 0, "\(status.stderr)")
+            #expect(try await JSONSchemaValidation.violations(of: status.stdout, schema: "batch-status") == [], "\(status.stdout)")
             let (data, _) = try await URLSession.shared.data(from: URL(string: "http://127.0.0.1:\(port)/metrics")!)
             let text = String(decoding: data, as: UTF8.self)
             #expect(text.contains("clipkit_queue_claims_total"))

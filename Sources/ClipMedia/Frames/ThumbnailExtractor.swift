@@ -60,8 +60,10 @@ public enum ThumbnailExtractor {
     ///   - width: scale to this width, keeping the display aspect ratio.
     ///   - fast: take the keyframe at or before each time instead of the exact frame (decodes keyframes only;
     ///     a clip with one keyframe then gives its first frame for every time).
+    ///   - progress: called with (frames found, frames asked for) as the decoding pass finds each one.
     public static func frames(
-        path: String, times: ThumbnailTimes, width: Int? = nil, fast: Bool = false
+        path: String, times: ThumbnailTimes, width: Int? = nil, fast: Bool = false,
+        progress: ((_ done: Int, _ total: Int) -> Void)? = nil
     ) throws -> [ThumbnailFrame] {
         let demuxer = try Demuxer(path: path)
         let track = try VideoTrack(demuxer: demuxer)
@@ -76,25 +78,30 @@ public enum ThumbnailExtractor {
         let picker = try FramePicker(demuxer: demuxer, track: track, mode: fast ? .keyframesOnly : .exact)
         let renderer = FrameRenderer(track: track, width: width, fast: false)
         var results = [ThumbnailFrame?](repeating: nil, count: seconds.count)
+        var done = 0
         try picker.pick(times: ticks, includeLast: false) { picked, frame in
             let image = try renderer.render(frame)
             for request in picked.requests where request < seconds.count {
                 results[request] = ThumbnailFrame(
                     requestedSeconds: seconds[request], ptsSeconds: track.seconds(picked.pts - start),
                     frameIndex: picked.displayIndex, image: image)
+                done += 1
             }
+            progress?(done, seconds.count)
         }
         let found = results.compactMap { $0 }
         guard !found.isEmpty else { throw MediaError(.noDecodableFrame, path: path, "no frame could be decoded") }
         return found
     }
 
-    /// Writes thumbnails into `directory` as `thumb-0001.jpg`, ... (created if needed).
+    /// Writes thumbnails into `directory` as `thumb-0001.jpg`, ... (created if needed); `progress` as for
+    /// ``frames(path:times:width:fast:progress:)``.
     public static func write(
         path: String, to directory: String, times: ThumbnailTimes, width: Int? = nil,
-        format: ImageFormat = .jpeg, quality: Int = 85, fast: Bool = false
+        format: ImageFormat = .jpeg, quality: Int = 85, fast: Bool = false,
+        progress: ((_ done: Int, _ total: Int) -> Void)? = nil
     ) throws -> [Thumbnail] {
-        let pictures = try frames(path: path, times: times, width: width, fast: fast)
+        let pictures = try frames(path: path, times: times, width: width, fast: fast, progress: progress)
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         } catch {

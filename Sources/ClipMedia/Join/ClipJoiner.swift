@@ -15,8 +15,9 @@ import Foundation
 ///
 /// The first clip's frame rate, size, pixel aspect, rotation and colour tags define the output. Audio is
 /// carried (``JoinAudioTrack``): each clip's sound is cut at the same seams as its pictures (`drop` drops
-/// the dropped frame's duration of sound too, `crossfade` crossfades it), a clip without audio gives
-/// silence, and the whole track is one AAC stream as long as the video. The file is written under a
+/// the dropped frame's duration of sound too, `crossfade` crossfades it) and the track is as long as the
+/// video; its packets are stream-copied when every clip's audio has the same parameters (``AudioStreamCopy``),
+/// else it is one AAC stream re-encoded from the decoded sound, with silence for a clip without audio. The file is written under a
 /// temporary name and renamed when complete.
 public enum ClipJoiner {
     /// Joins `inputs` in order into `output`.
@@ -84,15 +85,23 @@ final class JoinSession {
     }
 
     /// The output's audio, placed where each clip's pictures went (nil when no clip has audio).
+    /// Stream copy when every clip's audio has the same parameters and the seams are cuts, else AAC.
     private func audioTrack(overlap: Int) throws -> JoinAudioTrack? {
-        let decoded = try paths.map { try DecodedAudio.read(path: $0) }
-        guard decoded.contains(where: { $0 != nil }) else { return nil }
+        guard inputs.contains(where: { $0.audioStream != nil }) else { return nil }
         let placements = inputs.indices.map { k in
             let skip = k > 0 && options.seam == .drop ? 1 : 0
             return JoinAudioTrack.Placement(
                 outputFrame: segments[k].firstFrame, skippedFrames: skip, frameCount: inputs[k].frameCount - skip,
                 fadeInFrames: k > 0 ? overlap : 0, fadeOutFrames: k < inputs.count - 1 ? overlap : 0)
         }
+        let totalFrames = segments.reduce(0) { $0 + $1.frameCount }
+        if overlap == 0,
+            let copied = try AudioStreamCopy.track(inputs: inputs, placements: placements, totalFrames: totalFrames, frameRate: frameRate)
+        {
+            return copied
+        }
+        let decoded = try paths.map { try DecodedAudio.read(path: $0) }
+        guard decoded.contains(where: { $0 != nil }) else { return nil }
         return try JoinAudioTrack(
             audio: decoded, placements: placements, totalFrames: segments.reduce(0) { $0 + $1.frameCount },
             frameRate: frameRate, path: output)

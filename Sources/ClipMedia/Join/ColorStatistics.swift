@@ -31,51 +31,51 @@ public struct ColorStatistics: Sendable, Codable, Hashable {
     var channels: [ChannelStatistics] { [y, u, v] }
 }
 
-/// Sums pixel values of 8-bit 4:2:0 frames, every `step`-th row and column, into ``ColorStatistics``.
+/// Counts pixel values of 8-bit 4:2:0 frames, every `step`-th row and column, into one histogram per
+/// plane, from which come ``ColorStatistics``: of the frames as they are, or as a per-value correction
+/// (``ColorTransfer``) would leave them, without decoding them again.
 struct ColorStatisticsAccumulator {
     let step: Int
-    private var sums = [Double](repeating: 0, count: 3)
-    private var squares = [Double](repeating: 0, count: 3)
-    private var counts = [Double](repeating: 0, count: 3)
+    private var histograms = [[UInt64]](repeating: [UInt64](repeating: 0, count: 256), count: 3)
     private(set) var frames = 0
 
     init(step: Int = 2) { self.step = max(1, step) }
 
     mutating func add(_ frame: Frame) {
         frames += 1
+        let step = self.step
         frame.forEachPlane420 { index, base, stride, width, height in
-            var sum: UInt64 = 0
-            var square: UInt64 = 0
-            var count: UInt64 = 0
-            var y = 0
-            while y < height {
-                let row = base + y * stride
-                var rowSum: UInt64 = 0
-                var rowSquare: UInt64 = 0
-                var x = 0
-                while x < width {
-                    let value = UInt64(row[x])
-                    rowSum += value
-                    rowSquare += value * value
-                    x += step
+            histograms[index].withUnsafeMutableBufferPointer { counts in
+                var y = 0
+                while y < height {
+                    let row = base + y * stride
+                    var x = 0
+                    while x < width {
+                        counts[Int(row[x])] &+= 1
+                        x += step
+                    }
+                    y += step
                 }
-                sum += rowSum
-                square += rowSquare
-                count += UInt64((width + step - 1) / step)
-                y += step
             }
-            sums[index] += Double(sum)
-            squares[index] += Double(square)
-            counts[index] += Double(count)
         }
     }
 
-    var statistics: ColorStatistics? {
+    var statistics: ColorStatistics? { statistics(correctedBy: nil) }
+
+    /// The statistics of the frames with `transfer` applied to every sample (nil: as they are).
+    func statistics(correctedBy transfer: ColorTransfer?) -> ColorStatistics? {
         guard frames > 0 else { return nil }
-        let channels = (0..<3).map { i -> ChannelStatistics in
-            let n = max(1, counts[i])
-            let mean = sums[i] / n
-            return ChannelStatistics(mean: mean, standardDeviation: max(0, squares[i] / n - mean * mean).squareRoot())
+        let channels = (0..<3).map { plane -> ChannelStatistics in
+            var n = 0.0, sum = 0.0, squares = 0.0
+            for value in 0..<256 where histograms[plane][value] > 0 {
+                let count = Double(histograms[plane][value])
+                let v = Double(transfer.map { $0.map(UInt8(value), plane: plane) } ?? UInt8(value))
+                n += count
+                sum += count * v
+                squares += count * v * v
+            }
+            let mean = sum / max(1, n)
+            return ChannelStatistics(mean: mean, standardDeviation: max(0, squares / max(1, n) - mean * mean).squareRoot())
         }
         return ColorStatistics(y: channels[0], u: channels[1], v: channels[2], frames: frames)
     }

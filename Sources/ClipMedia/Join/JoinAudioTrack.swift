@@ -1,9 +1,14 @@
 import CFFmpeg
 
 /// The joined output's audio: each clip's sound cut at the same seams as its pictures, laid end to end on
-/// the output's timeline (crossfaded where the pictures crossfade), silence where a clip has no audio or
-/// its audio is shorter than its pictures, and encoded as one continuous AAC stream (FFmpeg's native
-/// `aac` encoder), so pts never jump or overlap at a seam.
+/// the output's timeline, with pts that never jump or overlap at a seam. Two ways:
+///
+/// - **Stream copy** (``AudioStreamCopy``) when every clip has audio with the same parameters (codec,
+///   sample rate, channel layout, extradata) and the seams are cuts (`keep`, `drop`): each clip's packets
+///   are copied unchanged, cut at the packet nearest each seam.
+/// - **AAC re-encode** otherwise: the clips' decoded sound is mixed on the output's timeline (crossfaded
+///   where the pictures crossfade), silence where a clip has no audio or its audio is shorter than its
+///   pictures, and encoded as one continuous AAC stream (FFmpeg's native `aac` encoder).
 ///
 /// Sample boundaries come from the output's frame numbers (`frame * rate / fps`, rounded), never from
 /// summed durations, so sound and picture stay in sync however many seams there are.
@@ -21,10 +26,17 @@ final class JoinAudioTrack {
         var fadeOutFrames: Int
     }
 
-    /// The AAC encoder; ``CodecContext`` owns and frees it.
-    let encoderContext: CodecContext
-    var encoder: UnsafeMutablePointer<AVCodecContext> { encoderContext.pointer }
-    /// Encoded packets in order, timestamps in 1 / sample rate.
+    /// Where the output stream's parameters come from.
+    enum Parameters {
+        /// The AAC encoder that produced every packet; ``CodecContext`` owns and frees it.
+        case encoder(CodecContext)
+        /// The first clip's audio stream, whose packets (and every other clip's) are copied. Borrowed: the
+        /// clip's ``JoinInput`` owns its demuxer and outlives the write.
+        case copy(UnsafeMutablePointer<AVStream>)
+    }
+
+    let parameters: Parameters
+    /// Packets in order, timestamps in 1 / sample rate (pts = dts).
     private(set) var packets: [Packet] = []
     let sampleRate: Int
     let channelCount: Int
@@ -66,10 +78,21 @@ final class JoinAudioTrack {
                 for c in 0..<channelCount { mix[c][i] += source[c][j] * gain }
             }
         }
-        encoderContext = try Self.openEncoder(sampleRate: sampleRate, channels: channelCount, path: path)
+        let encoder = try Self.openEncoder(sampleRate: sampleRate, channels: channelCount, path: path)
+        parameters = .encoder(encoder)
         let sources = audio.map { $0 == nil ? "silence" : "decoded" }
         summary = "aac \(sampleRate) Hz \(channelCount == 1 ? "mono" : "stereo"), re-encoded (clips: \(sources.joined(separator: ", ")))"
-        try encode(mix)
+        try encode(mix, with: encoder.pointer)
+    }
+
+    /// A track of `packets` copied from clips whose audio streams all match `stream`'s parameters.
+    init(copying stream: UnsafeMutablePointer<AVStream>, packets: [Packet], sampleRate: Int, channelCount: Int, sampleCount: Int, summary: String) {
+        parameters = .copy(stream)
+        self.packets = packets
+        self.sampleRate = sampleRate
+        self.channelCount = channelCount
+        self.sampleCount = sampleCount
+        self.summary = summary
     }
 
     private static func openEncoder(sampleRate: Int, channels: Int, path: String) throws -> CodecContext {
@@ -93,7 +116,7 @@ final class JoinAudioTrack {
     }
 
     /// Encodes the mixed samples in the encoder's frame size (the last frame may be shorter).
-    private func encode(_ mix: [[Float]]) throws {
+    private func encode(_ mix: [[Float]], with encoder: UnsafeMutablePointer<AVCodecContext>) throws {
         let frameSize = Int(encoder.pointee.frame_size > 0 ? encoder.pointee.frame_size : 1024)
         let packet = try Packet()
         let keep: (Packet) throws -> Void = { self.packets.append(try $0.reference()) }

@@ -13,12 +13,18 @@ final class JoinInput {
     let frameRate: AVRational
     /// True when an edit list hides samples; such a clip is never stream-copied.
     let hasDiscardedSamples: Bool
+    /// The clip's best audio stream (nil when it has none) and its packets in file order, for a join that
+    /// copies the audio (``AudioStreamCopy``).
+    let audioStream: UnsafeMutablePointer<AVStream>?
+    let audioPackets: [Packet]
 
     init(path: String) throws {
         self.path = path
         demuxer = try Demuxer(path: path)
         track = try VideoTrack(demuxer: demuxer)
         var packets: [Packet] = []
+        var audioPackets: [Packet] = []
+        let audioIndex = demuxer.bestStream(AVMEDIA_TYPE_AUDIO)
         var discarded = false
         while true {
             let packet = try Packet()
@@ -29,6 +35,7 @@ final class JoinInput {
                 throw MediaError(.notAMediaFile, path: path, "cannot read packets (the file may be cut short)", underlying: error)
             }
             guard more else { break }
+            if let audioIndex, Int(packet.streamIndex) == audioIndex { audioPackets.append(packet) }
             guard Int(packet.streamIndex) == track.index else { continue }
             if packet.isDiscarded { discarded = true }
             packets.append(packet)
@@ -43,6 +50,9 @@ final class JoinInput {
         self.packets = packets
         self.displayIndex = displayIndex
         hasDiscardedSamples = discarded
+        let demuxer = self.demuxer
+        self.audioStream = audioIndex.map { demuxer.stream($0) }
+        self.audioPackets = audioPackets
 
         let stream = track.stream.pointee
         var rate = stream.avg_frame_rate

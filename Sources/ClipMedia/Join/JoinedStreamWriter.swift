@@ -54,7 +54,12 @@ final class JoinedStreamWriter {
         if rotation % 360 != 0 {
             try check(cffmpeg_stream_set_rotation(stream, Double(rotation)), "av_stream_new_side_data")
         }
-        let audioStream = try audio.map { try muxer.addStream(from: $0.encoder) }
+        let audioStream = try audio.map { audio -> UnsafeMutablePointer<AVStream> in
+            switch audio.parameters {
+            case .encoder(let encoder): return try muxer.addStream(from: encoder.pointer)
+            case .copy(let input): return try muxer.addStream(copying: input)
+            }
+        }
         try muxer.writeHeader(movflags: "+faststart")
         var audioPackets = audio?.packets[...] ?? []
         let audioTimeBase = AVRational(num: 1, den: Int32(audio?.sampleRate ?? 1))

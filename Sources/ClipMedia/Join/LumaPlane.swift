@@ -23,6 +23,12 @@ public struct LumaPlane: Sendable, Hashable {
         self.init(width: w, height: h, samples: samples)
     }
 
+    /// The plane with `transfer`'s luma correction applied to every sample.
+    func corrected(by transfer: ColorTransfer?) -> LumaPlane {
+        guard let transfer else { return self }
+        return LumaPlane(width: width, height: height, samples: samples.map { transfer.map($0, plane: 0) })
+    }
+
     public var mean: Double {
         Double(samples.reduce(0) { $0 + UInt64($1) }) / Double(samples.count)
     }

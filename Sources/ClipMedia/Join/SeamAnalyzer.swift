@@ -18,25 +18,52 @@ public struct SeamAnalyzer: Sendable {
     }
 
     /// Seams between separate clips: clip `k`'s first frame against clip `k - 1`'s last frame.
-    public func analyze(clips: [String]) throws -> SeamReport {
+    ///
+    /// With `colorMatch` ``ColorMatchMode/first``, each seam and each segment's drift are also measured as
+    /// the join leaves them: every continuation corrected towards the first clip's statistics, measured
+    /// as ``ClipJoiner`` measures them (``SeamScore/correctedPSNR``, ``SegmentColor/correctedDrift``).
+    public func analyze(clips: [String], colorMatch: ColorMatchMode = .none) throws -> SeamReport {
+        var inputs: [JoinInput] = []
         var scans: [Scan] = []
         for path in clips {
             let input = try JoinInput(path: path)
             let last = input.frameCount - 1
+            inputs.append(input)
             scans.append(try scan(input, wanted: [0, last], segments: [0..<input.frameCount]))
+        }
+        // The join's correction of each continuation, from the same measurement the join makes.
+        var transfers: [ColorTransfer?] = inputs.map { _ in nil }
+        if colorMatch == .first, inputs.count > 1 {
+            let reference = try ColorSampler.measure(inputs[0])
+            for k in inputs.indices.dropFirst() {
+                transfers[k] = ColorTransfer(
+                    from: try ColorSampler.measure(inputs[k]), to: reference, fullRange: ColorSampler.isFullRange(inputs[k]))
+            }
         }
         var seams: [SeamScore] = []
         for k in scans.indices.dropFirst() {
             guard let before = scans[k - 1].lumas[scans[k - 1].frameCount - 1], let after = scans[k].lumas[0] else {
                 throw MediaError(.noDecodableFrame, path: clips[k], "cannot decode the frames at seam \(k)")
             }
-            seams.append(try score(seam: k - 1, frame: nil, before: before, after: after, path: clips[k]))
+            var score = try score(seam: k - 1, frame: nil, before: before, after: after, path: clips[k])
+            if colorMatch == .first {
+                let correctedBefore = before.corrected(by: transfers[k - 1])
+                let correctedAfter = after.corrected(by: transfers[k])
+                score.correctedPSNR = correctedAfter.psnr(to: correctedBefore)
+                score.correctedSSIM = correctedAfter.ssim(to: correctedBefore)
+            }
+            seams.append(score)
         }
         let statistics = scans.map { $0.statistics[0] }
         let segments = zip(clips, scans).enumerated().map { k, pair in
-            SegmentColor(
+            var color = SegmentColor(
                 segment: k, path: pair.0, firstFrame: nil, frameCount: pair.1.frameCount, statistics: statistics[k],
                 drift: ColorDrift(from: statistics[0], to: statistics[k]))
+            if colorMatch == .first, let corrected = pair.1.accumulators[0].statistics(correctedBy: transfers[k]) {
+                color.correctedStatistics = corrected
+                color.correctedDrift = ColorDrift(from: statistics[0], to: corrected)
+            }
+            return color
         }
         return SeamReport(seams: seams, segments: segments)
     }
@@ -83,6 +110,7 @@ public struct SeamAnalyzer: Sendable {
         var frameCount: Int
         var lumas: [Int: LumaPlane]
         var statistics: [ColorStatistics]
+        var accumulators: [ColorStatisticsAccumulator]
     }
 
     /// One decoding pass: keeps the luma of the `wanted` frames, sums colour statistics per segment.
@@ -110,6 +138,6 @@ public struct SeamAnalyzer: Sendable {
             }
             return statistics
         }
-        return Scan(frameCount: input.frameCount, lumas: lumas, statistics: statistics)
+        return Scan(frameCount: input.frameCount, lumas: lumas, statistics: statistics, accumulators: accumulators)
     }
 }

@@ -10,13 +10,22 @@ public struct SeamScore: Sendable, Codable, Hashable {
     public var ssim: Double
     /// Mean luma after the seam minus before it.
     public var lumaMeanDelta: Double
+    /// With `--color-match first`: PSNR and SSIM of the same two frames after the join's correction of each
+    /// side (nil without a correction).
+    public var correctedPSNR: Double?
+    public var correctedSSIM: Double?
 
-    public init(seam: Int, frame: Int?, psnr: Double, ssim: Double, lumaMeanDelta: Double) {
+    public init(
+        seam: Int, frame: Int?, psnr: Double, ssim: Double, lumaMeanDelta: Double, correctedPSNR: Double? = nil,
+        correctedSSIM: Double? = nil
+    ) {
         self.seam = seam
         self.frame = frame
         self.psnr = psnr
         self.ssim = ssim
         self.lumaMeanDelta = lumaMeanDelta
+        self.correctedPSNR = correctedPSNR
+        self.correctedSSIM = correctedSSIM
     }
 }
 
@@ -51,6 +60,10 @@ public struct SegmentColor: Sendable, Codable, Hashable {
     public var frameCount: Int
     public var statistics: ColorStatistics
     public var drift: ColorDrift
+    /// With `--color-match first`: the statistics after the join's correction, and their drift from the
+    /// first segment's (nil without a correction).
+    public var correctedStatistics: ColorStatistics? = nil
+    public var correctedDrift: ColorDrift? = nil
 }
 
 /// Seam scores and colour drift of a chain (see ``SeamAnalyzer``).

@@ -25,9 +25,19 @@ public struct ChainResult: Codable, Sendable {
         /// PSNR (dB, luma) between this segment's last frame and the next segment's first frame.
         public var seamPSNR: Double?
         public var seamSSIM: Double?
+        /// With `--color-match first`: the same seam after the join's correction of both sides.
+        public var seamPSNRCorrected: Double?
+        public var seamSSIMCorrected: Double?
+        /// This segment's colour drift from segment 1 as generated, and as the joined output shows it.
+        public var driftBefore: SegmentDrift?
+        public var driftAfter: SegmentDrift?
 
         enum CodingKeys: String, CodingKey {
             case segment, attempts, file, verdict, request, expectations, cost
+            case seamPSNRCorrected = "seam_psnr_corrected"
+            case seamSSIMCorrected = "seam_ssim_corrected"
+            case driftBefore = "drift_before"
+            case driftAfter = "drift_after"
             case wireBody = "wire_body"
             case taskID = "task_id"
             case generationSeconds = "generation_s"
@@ -230,12 +240,19 @@ public struct ChainEngine: Sendable {
             result.frameCount = joined.frameCount
             result.durationSeconds = joined.durationSeconds
             result.seamFrames = joined.seamFrames
-            let seams = try SeamAnalyzer().analyze(clips: files)
+            // Measured both ways: as generated, and as the join's correction (if any) leaves them.
+            let seams = try SeamAnalyzer().analyze(clips: files, colorMatch: plan.colorMatch)
             result.seams = seams
             for score in seams.seams where score.seam < result.segments.count {
                 // Seam k sits between segment k and segment k+1 (1-based numbering in the result).
                 result.segments[score.seam].seamPSNR = score.psnr
                 result.segments[score.seam].seamSSIM = score.ssim
+                result.segments[score.seam].seamPSNRCorrected = score.correctedPSNR
+                result.segments[score.seam].seamSSIMCorrected = score.correctedSSIM
+            }
+            for color in seams.segments where color.segment < result.segments.count {
+                result.segments[color.segment].driftBefore = SegmentDrift(color.drift)
+                result.segments[color.segment].driftAfter = SegmentDrift(color.correctedDrift ?? color.drift)
             }
         } else if let only = files.first {
             if only != plan.output {

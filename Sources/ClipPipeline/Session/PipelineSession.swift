@@ -281,6 +281,10 @@ public struct PipelineSession: Sendable {
                 }
                 record.seamPSNR = segment.seamPSNR
                 record.seamSSIM = segment.seamSSIM
+                record.seamPSNRCorrected = segment.seamPSNRCorrected
+                record.seamSSIMCorrected = segment.seamSSIMCorrected
+                record.driftBefore = segment.driftBefore
+                record.driftAfter = segment.driftAfter
                 record.verdict = segment.verdict
                 return record
             }

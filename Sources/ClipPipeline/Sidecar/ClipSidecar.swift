@@ -86,12 +86,22 @@ public struct ClipSidecar: Sendable, Codable, Hashable {
         public var frameCount: Int?
         public var seamPSNR: Double?
         public var seamSSIM: Double?
+        /// The seam after `--color-match first`'s correction of both sides.
+        public var seamPSNRCorrected: Double?
+        public var seamSSIMCorrected: Double?
+        /// Colour drift from segment 1 as generated, and in the joined output.
+        public var driftBefore: SegmentDrift?
+        public var driftAfter: SegmentDrift?
         public var verdict: String?
 
         public init(segment: Int) { self.segment = segment }
 
         enum CodingKeys: String, CodingKey {
             case segment, prompt, provider, model, cost, verdict
+            case seamPSNRCorrected = "seam_psnr_corrected"
+            case seamSSIMCorrected = "seam_ssim_corrected"
+            case driftBefore = "drift_before"
+            case driftAfter = "drift_after"
             case taskID = "task_id"
             case firstFrame = "first_frame"
             case frameCount = "frame_count"

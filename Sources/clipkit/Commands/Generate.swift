@@ -125,15 +125,22 @@ enum ChainCommand {
             var line = "segment \(segment.segment): task \(segment.taskID ?? "?")  QA \(segment.verdict ?? "?")"
             if segment.attempts > 1 { line += "  (\(segment.attempts) attempts)" }
             if let seconds = segment.generationSeconds { line += String(format: "  generated in %.1f s", seconds) }
-            if let psnr = segment.seamPSNR { line += String(format: "  seam to next: %.1f dB", psnr) }
+            if let psnr = segment.seamPSNR {
+                line += String(format: "  seam to next: %.1f dB", psnr)
+                if let corrected = segment.seamPSNRCorrected { line += String(format: " (%.1f dB corrected)", corrected) }
+            }
             if let source = segment.expectationSource { line += "  checked against \(source)" }
             Output.line(line)
         }
-        if let seams = result.seams {
-            for drift in seams.segments.dropFirst() {
-                Output.line(String(format: "drift of segment %d from the first: luma %+.1f, contrast x%.2f, saturation x%.2f",
-                    drift.segment + 1, drift.drift.yMean, drift.drift.contrast, drift.drift.saturation))
+        for segment in result.segments.dropFirst() {
+            guard let before = segment.driftBefore else { continue }
+            var line = String(format: "drift of segment %d from the first: luma %+.1f, contrast x%.2f, saturation x%.2f",
+                segment.segment, before.lumaOffset, before.contrastRatio, before.saturationRatio)
+            if let after = segment.driftAfter, after != before {
+                line += String(format: "; in the output: luma %+.1f, contrast x%.2f, saturation x%.2f",
+                    after.lumaOffset, after.contrastRatio, after.saturationRatio)
             }
+            Output.line(line)
         }
         Output.line("\(result.output)  \(result.frameCount.map { "\($0) frames" } ?? "")  \(Human.seconds(result.durationSeconds))")
     }

@@ -11,7 +11,7 @@ struct Join: AsyncParsableCommand {
             default, for last-frame chains) removes each continuation's first frame, which repeats the \
             previous clip's last; crossfade=SECONDS blends across each seam. Prints the output's frame \
             count and duration, then each seam's luma PSNR/SSIM and each segment's colour drift from the first. \
-            Audio is carried, cut at the same seams (re-encoded as one AAC track); clips without audio give silence.
+            Audio is carried, cut at the same seams: stream-copied when every clip's audio has the same codec, rate, channels and configuration, else re-encoded as one AAC track (clips without audio give silence).
             """)
 
     @Argument(help: "The clips, in order.")

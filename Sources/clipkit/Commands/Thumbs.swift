@@ -61,12 +61,14 @@ struct Thumbs: AsyncParsableCommand {
     func run() async throws {
         try await reportingErrors {
             try OutputLocation.check(directory: output)
-            // One decoding pass with no progress of its own: a status line while it runs, on a terminal only.
+            // One decoding pass, counted in thumbnails found: a line on a terminal only.
             let progress = ProgressLine("thumbs", total: 0)
-            progress.note("thumbs: decoding \((file as NSString).lastPathComponent)…")
+            let name = (file as NSString).lastPathComponent
+            progress.note("thumbs: decoding \(name)…")
             defer { progress.finish() }
             let thumbnails = try ThumbnailExtractor.write(
-                path: file, to: output, times: times!, width: width, format: format, quality: quality, fast: fast)
+                path: file, to: output, times: times!, width: width, format: format, quality: quality, fast: fast,
+                progress: { done, total in progress.advance(done: done, total: total, item: name) })
             if json {
                 try Output.json(thumbnails)
             } else {

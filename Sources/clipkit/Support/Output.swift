@@ -4,12 +4,13 @@ import Foundation
 /// How commands talk to the user: results on stdout, one-line errors and warnings on stderr.
 enum Output {
     /// The one encoder of every `--json` output: snake_case keys (types that name their keys keep
-    /// them; camelCase property names are converted), sorted, pretty. Outputs never use
-    /// dictionaries keyed by data (paths, names), since the key strategy would rewrite those too.
+    /// them; camelCase property names are converted), sorted, pretty, dates in ISO 8601. Outputs never
+    /// use dictionaries keyed by data (paths, names), since the key strategy would rewrite those too.
     static var encoder: JSONEncoder {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         encoder.keyEncodingStrategy = .convertToSnakeCase
+        encoder.dateEncodingStrategy = .iso8601
         return encoder
     }
 

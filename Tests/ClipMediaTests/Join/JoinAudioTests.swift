@@ -3,8 +3,9 @@ import ClipTestSupport
 import Foundation
 import Testing
 
-/// `join` carries audio: cut at the video's seams, one continuous AAC stream as long as the video, silence
-/// for clips without audio. ffprobe and ffmpeg are the oracles.
+/// `join` carries audio: cut at the video's seams, continuous and as long as the video; stream-copied when
+/// the clips' audio parameters match, else one AAC stream with silence for clips without audio. ffprobe and
+/// ffmpeg are the oracles.
 @Suite(.enabled(if: ReferenceTools.available, "needs the ffmpeg CLI as an oracle"))
 struct JoinAudioTests {
     static let rate = 48_000
@@ -65,6 +66,90 @@ struct JoinAudioTests {
             #expect(next.pts == previous.pts + previous.duration, "gap or overlap at pts \(next.pts)")
         }
         return samples
+    }
+
+    /// Audio packets of `path` as ffprobe reads them: pts (in the stream's time base), duration and an MD5
+    /// of the payload; and the stream's time base and an MD5 of its codec configuration (extradata).
+    static func audioPayloads(_ path: String) throws -> (packets: [(pts: Int, duration: Int, hash: String)], timeBase: String, extradata: String) {
+        let result = try ChainFixtures.run(
+            "ffprobe",
+            ["-v", "error", "-select_streams", "a:0", "-show_data_hash", "MD5", "-show_entries",
+             "stream=time_base,extradata_hash:packet=pts,duration,data_hash", "-of", "json", path])
+        let root = try #require(try JSONSerialization.jsonObject(with: result.stdout) as? [String: Any])
+        let stream = try #require((root["streams"] as? [[String: Any]])?.first)
+        let packets = (root["packets"] as? [[String: Any]] ?? []).compactMap { p -> (Int, Int, String)? in
+            guard let pts = p["pts"] as? Int, let duration = p["duration"] as? Int, let hash = p["data_hash"] as? String else { return nil }
+            return (pts, duration, hash)
+        }
+        return (packets, stream["time_base"] as? String ?? "?", stream["extradata_hash"] as? String ?? "?")
+    }
+
+    @Test func matchingAudioIsStreamCopiedAndCutAtTheVideosSeams() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let clips = try Self.clips([true, true, true], in: directory)
+        let output = directory.file("copied.mp4")
+        let result = try ClipJoiner.join(inputs: clips, output: output, seam: .drop)
+        #expect(result.audio.contains("stream copy"), "\(result.audio)")
+        _ = try Self.expectContinuousAudio(output, videoFrames: result.frameCount)
+
+        // Copied, not re-encoded: the same codec configuration, and every packet's bytes are a packet of the
+        // inputs (the fixture clips carry the same tone, so one input's packets name the source position).
+        let source = try Self.audioPayloads(clips[0])
+        let joined = try Self.audioPayloads(output)
+        #expect(source.timeBase == "1/48000" && joined.timeBase == "1/48000")
+        #expect(joined.extradata == source.extradata)
+        var positions: [String: [Int]] = [:]
+        for input in clips {
+            for packet in try Self.audioPayloads(input).packets { positions[packet.hash, default: []].append(packet.pts) }
+        }
+        // Cut at the seams: clip k's sound plays from output sample T_k = 48000 * firstFrame / 24, starting
+        // `drop`'s one dropped frame (2000 samples) into the clip, within half a packet.
+        let offsets = result.segments.enumerated().map { k, segment in segment.firstFrame * 2000 - (k > 0 ? 2000 : 0) }
+        var clip = 0
+        for packet in joined.packets where packet.pts >= 0 {
+            let sources = try #require(positions[packet.hash], "output packet at \(packet.pts) is not an input packet")
+            let matches = offsets.indices.filter { k in sources.contains { abs(packet.pts - $0 - offsets[k]) <= 512 } }
+            let next = try #require(matches.first { $0 >= clip }, "packet at \(packet.pts) out of sync (sources \(sources))")
+            clip = next
+        }
+        #expect(clip == 2, "the last packets come from the last clip")
+    }
+
+    @Test func audioWithOtherParametersIsReencoded() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        var clips = try Self.clips([true, true], in: directory)
+        // The second clip's sound at 44.1 kHz: parameters differ, so no stream copy.
+        let resampled = directory.file("44k.mp4")
+        let remux = try ChainFixtures.run(
+            "ffmpeg", ["-v", "error", "-i", clips[1], "-c:v", "copy", "-c:a", "aac", "-ar", "44100", "-y", resampled])
+        #expect(remux.status == 0, "\(remux.stderr)")
+        clips[1] = resampled
+        let output = directory.file("mixed-rates.mp4")
+        let result = try ClipJoiner.join(inputs: clips, output: output, seam: .drop)
+        #expect(result.audio.contains("re-encoded") && !result.audio.contains("stream copy"), "\(result.audio)")
+        let samples = try Self.expectContinuousAudio(output, videoFrames: result.frameCount)
+        #expect(Self.rms(samples, from: 2.2, to: 3.5) > 0.03, "the resampled clip's tone is there")
+    }
+
+    @Test func audioThatStartsAfterThePicturesIsReencodedInPlace() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        var clips = try Self.clips([true, true], in: directory)
+        // The second clip's sound starts half a second after its first picture: copying its packets from the
+        // seam on would play it early, so the join re-encodes and keeps the half second silent.
+        let late = directory.file("late.mp4")
+        let remux = try ChainFixtures.run(
+            "ffmpeg", ["-v", "error", "-i", clips[1], "-itsoffset", "0.5", "-i", clips[1], "-map", "0:v", "-map", "1:a", "-c", "copy", "-y", late])
+        #expect(remux.status == 0, "\(remux.stderr)")
+        clips[1] = late
+        let output = directory.file("late-joined.mp4")
+        let result = try ClipJoiner.join(inputs: clips, output: output, seam: .keep)
+        #expect(result.audio.contains("re-encoded"), "\(result.audio)")
+        let samples = try Self.expectContinuousAudio(output, videoFrames: result.frameCount)
+        #expect(Self.rms(samples, from: 2.05, to: 2.45) < 0.002, "silent until the late sound starts")
+        #expect(Self.rms(samples, from: 2.6, to: 3.5) > 0.03)
     }
 
     @Test func dropKeepsSoundAsLongAsThePicturesAndContinuousAtEverySeam() throws {
