@@ -43,7 +43,7 @@ final class JoinSession {
     private var inputs: [JoinInput] = []
     private var first: JoinInput { inputs[0] }
     private var frameRate = AVRational(num: 0, den: 1)
-    private var transfers: [ColorTransfer?] = []
+    private var transfers: [ColorCorrection?] = []
     private var segments: [JoinResult.Segment] = []
 
     init(inputs: [String], output: String, options: JoinOptions) {
@@ -141,16 +141,10 @@ final class JoinSession {
         return overlap
     }
 
-    /// For `--color-match first`: the correction of each continuation towards the first clip's statistics.
-    private func colorTransfers() throws -> [ColorTransfer?] {
+    /// For `--color-match first`: the correction of each continuation towards the first clip (``ColorCorrection``).
+    private func colorTransfers() throws -> [ColorCorrection?] {
         guard options.colorMatch == .first, inputs.count > 1 else { return inputs.map { _ in nil } }
-        let reference = try ColorSampler.measure(first)
-        var result: [ColorTransfer?] = [nil]
-        for input in inputs.dropFirst() {
-            let statistics = try ColorSampler.measure(input)
-            result.append(ColorTransfer(from: statistics, to: reference, fullRange: ColorSampler.isFullRange(input)))
-        }
-        return result
+        return ColorCorrection.ramps(try inputs.map { try ColorSampler.measure($0) }, fullRange: inputs.map(ColorSampler.isFullRange))
     }
 
     // MARK: Plans
@@ -243,9 +237,9 @@ final class JoinSession {
             try input.decodeFrames { index, frame in
                 guard index >= skip else { return }
                 var picture = try conformer.conform(frame)
-                if let transfer = transfers[k] {
+                if let correction = transfers[k] {
                     try picture.makeWritable()
-                    transfer.apply(to: picture)
+                    correction.transfer(at: index, of: input.frameCount).apply(to: picture)
                 }
                 if overlap > 0 && k > 0 && index < held.count {
                     picture = try FrameBlender.blend(held[index], picture, amount: Double(index + 1) / Double(overlap + 1))
@@ -270,7 +264,7 @@ final class JoinSession {
     /// Encodes frames `skip...` of `input` (decoding packets `0..<packets`, or all) as one run with
     /// `encoder`, timestamps counting from 0. Returns the number of frames encoded.
     private func encode(
-        _ input: JoinInput, packets: Int?, skipping skip: Int, transfer: ColorTransfer?, encoder: JoinEncoder,
+        _ input: JoinInput, packets: Int?, skipping skip: Int, transfer: ColorCorrection?, encoder: JoinEncoder,
         into body: (Packet) throws -> Void
     ) throws -> Int {
         let conformer = PictureConformer(width: Int32(first.width), height: Int32(first.height))
@@ -280,7 +274,7 @@ final class JoinSession {
             let picture = try conformer.conform(frame)
             if let transfer {
                 try picture.makeWritable()
-                transfer.apply(to: picture)
+                transfer.transfer(at: index, of: input.frameCount).apply(to: picture)
             }
             picture.pointer.pointee.pict_type = AV_PICTURE_TYPE_NONE
             picture.pts = Int64(count)

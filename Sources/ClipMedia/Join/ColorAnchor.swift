@@ -2,12 +2,18 @@
 /// generation is corrected towards the first segment's colour statistics, so the generator starts from
 /// the anchored colours instead of compounding the drift of every link.
 ///
-/// The correction is the one the join applies to a whole continuation (``ColorMatchMode/first``): each
-/// Y, U, V channel's mean and standard deviation moved from the clip's to the anchor's.
+/// The correction is the one the join applies to the end of a continuation (``ColorMatchMode/first``):
+/// each Y, U, V channel's mean and standard deviation moved from those of the clip's closing frames (where
+/// the handed-over frame comes from) to the anchor's.
 public enum ColorAnchor {
-    /// A clip's colour statistics (its reference frames, every second row and column).
+    /// A clip's colour statistics (its reference frames, every second row and column): the anchor.
     public static func statistics(ofClipAt path: String) throws -> ColorStatistics {
-        try ColorSampler.measure(try JoinInput(path: path))
+        try ColorSampler.measure(try JoinInput(path: path)).whole
+    }
+
+    /// The statistics of a clip's closing frames, which its last frame shares (``ColorSampler/window(frameCount:)``).
+    public static func closingStatistics(ofClipAt path: String) throws -> ColorStatistics {
+        try ColorSampler.measure(try JoinInput(path: path)).closing
     }
 
     /// `image` (a frame of the clip measured as `clip`) corrected as if that clip's statistics were

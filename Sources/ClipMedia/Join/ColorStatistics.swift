@@ -62,10 +62,18 @@ struct ColorStatisticsAccumulator {
 
     var statistics: ColorStatistics? { statistics(correctedBy: nil) }
 
-    /// The statistics of the frames with `transfer` applied to every sample (nil: as they are).
-    func statistics(correctedBy transfer: ColorTransfer?) -> ColorStatistics? {
-        guard frames > 0 else { return nil }
-        let channels = (0..<3).map { plane -> ChannelStatistics in
+    /// Adds another accumulator's counts (same `step`).
+    mutating func merge(_ other: ColorStatisticsAccumulator) {
+        frames += other.frames
+        for plane in 0..<3 {
+            for value in 0..<256 { histograms[plane][value] &+= other.histograms[plane][value] }
+        }
+    }
+
+    /// Per plane: the count, sum and sum of squares of the samples with `transfer` applied, to combine
+    /// frames corrected by different transfers (``ColorCorrection``'s ramp).
+    func moments(correctedBy transfer: ColorTransfer?) -> [(n: Double, sum: Double, squares: Double)] {
+        (0..<3).map { plane in
             var n = 0.0, sum = 0.0, squares = 0.0
             for value in 0..<256 where histograms[plane][value] > 0 {
                 let count = Double(histograms[plane][value])
@@ -74,9 +82,22 @@ struct ColorStatisticsAccumulator {
                 sum += count * v
                 squares += count * v * v
             }
-            let mean = sum / max(1, n)
-            return ChannelStatistics(mean: mean, standardDeviation: max(0, squares / max(1, n) - mean * mean).squareRoot())
+            return (n, sum, squares)
+        }
+    }
+
+    /// Statistics from summed ``moments(correctedBy:)``.
+    static func statistics(moments: [(n: Double, sum: Double, squares: Double)], frames: Int) -> ColorStatistics? {
+        guard frames > 0, moments.count == 3 else { return nil }
+        let channels = moments.map { m -> ChannelStatistics in
+            let mean = m.sum / max(1, m.n)
+            return ChannelStatistics(mean: mean, standardDeviation: max(0, m.squares / max(1, m.n) - mean * mean).squareRoot())
         }
         return ColorStatistics(y: channels[0], u: channels[1], v: channels[2], frames: frames)
+    }
+
+    /// The statistics of the frames with `transfer` applied to every sample (nil: as they are).
+    func statistics(correctedBy transfer: ColorTransfer?) -> ColorStatistics? {
+        Self.statistics(moments: moments(correctedBy: transfer), frames: frames)
     }
 }

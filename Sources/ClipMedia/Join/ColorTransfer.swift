@@ -22,6 +22,18 @@ struct ColorTransfer {
         }
     }
 
+    private init(tables: [[UInt8]]) { self.tables = tables }
+
+    /// The correction `fraction` of the way from `start` to `end` (0: `start`, 1: `end`), table by table.
+    init(interpolating start: ColorTransfer, _ end: ColorTransfer, fraction: Double) {
+        let t = min(1, max(0, fraction))
+        tables = (0..<3).map { plane in
+            (0..<256).map { value in
+                UInt8((Double(start.tables[plane][value]) * (1 - t) + Double(end.tables[plane][value]) * t).rounded())
+            }
+        }
+    }
+
     /// The corrected value of one 8-bit sample of plane 0 (Y), 1 (U) or 2 (V).
     func map(_ value: UInt8, plane: Int) -> UInt8 { tables[plane][Int(value)] }
 

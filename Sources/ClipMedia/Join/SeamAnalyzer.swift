@@ -32,13 +32,11 @@ public struct SeamAnalyzer: Sendable {
             scans.append(try scan(input, wanted: [0, last], segments: [0..<input.frameCount]))
         }
         // The join's correction of each continuation, from the same measurement the join makes.
-        var transfers: [ColorTransfer?] = inputs.map { _ in nil }
+        var measurements: [ColorSampler.Measurement] = []
+        var corrections: [ColorCorrection?] = inputs.map { _ in nil }
         if colorMatch == .first, inputs.count > 1 {
-            let reference = try ColorSampler.measure(inputs[0])
-            for k in inputs.indices.dropFirst() {
-                transfers[k] = ColorTransfer(
-                    from: try ColorSampler.measure(inputs[k]), to: reference, fullRange: ColorSampler.isFullRange(inputs[k]))
-            }
+            measurements = try inputs.map { try ColorSampler.measure($0) }
+            corrections = ColorCorrection.ramps(measurements, fullRange: inputs.map(ColorSampler.isFullRange))
         }
         var seams: [SeamScore] = []
         for k in scans.indices.dropFirst() {
@@ -47,8 +45,9 @@ public struct SeamAnalyzer: Sendable {
             }
             var score = try score(seam: k - 1, frame: nil, before: before, after: after, path: clips[k])
             if colorMatch == .first {
-                let correctedBefore = before.corrected(by: transfers[k - 1])
-                let correctedAfter = after.corrected(by: transfers[k])
+                let lastBefore = scans[k - 1].frameCount - 1
+                let correctedBefore = before.corrected(by: corrections[k - 1]?.transfer(at: lastBefore, of: lastBefore + 1))
+                let correctedAfter = after.corrected(by: corrections[k]?.transfer(at: 0, of: scans[k].frameCount))
                 score.correctedPSNR = correctedAfter.psnr(to: correctedBefore)
                 score.correctedSSIM = correctedAfter.ssim(to: correctedBefore)
             }
@@ -59,9 +58,10 @@ public struct SeamAnalyzer: Sendable {
             var color = SegmentColor(
                 segment: k, path: pair.0, firstFrame: nil, frameCount: pair.1.frameCount, statistics: statistics[k],
                 drift: ColorDrift(from: statistics[0], to: statistics[k]))
-            if colorMatch == .first, let corrected = pair.1.accumulators[0].statistics(correctedBy: transfers[k]) {
+            // Measured as the join measures (reference frames), against the reference the corrections reach.
+            if colorMatch == .first, let reference = measurements.first?.whole, let corrected = measurements[k].corrected(by: corrections[k]) {
                 color.correctedStatistics = corrected
-                color.correctedDrift = ColorDrift(from: statistics[0], to: corrected)
+                color.correctedDrift = ColorDrift(from: reference, to: corrected)
             }
             return color
         }
@@ -110,7 +110,6 @@ public struct SeamAnalyzer: Sendable {
         var frameCount: Int
         var lumas: [Int: LumaPlane]
         var statistics: [ColorStatistics]
-        var accumulators: [ColorStatisticsAccumulator]
     }
 
     /// One decoding pass: keeps the luma of the `wanted` frames, sums colour statistics per segment.
@@ -138,6 +137,6 @@ public struct SeamAnalyzer: Sendable {
             }
             return statistics
         }
-        return Scan(frameCount: input.frameCount, lumas: lumas, statistics: statistics, accumulators: accumulators)
+        return Scan(frameCount: input.frameCount, lumas: lumas, statistics: statistics)
     }
 }

@@ -375,7 +375,7 @@ public struct ChainEngine: Sendable {
         _ framePath: String, of clip: String, to anchor: ColorStatistics, writingTo anchoredPath: String
     ) async throws -> String {
         try await MediaWork.run {
-            let statistics = try ColorAnchor.statistics(ofClipAt: clip)
+            let statistics = try ColorAnchor.closingStatistics(ofClipAt: clip)
             let corrected = ColorAnchor.correct(try ImageCodec.read(path: framePath), clip: statistics, anchor: anchor)
             try ImageCodec.write(corrected, to: anchoredPath, as: .png)
             return String(format: "luma %+.1f, contrast x%.2f", statistics.y.mean - anchor.y.mean,
