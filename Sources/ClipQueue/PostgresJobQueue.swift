@@ -449,6 +449,7 @@ public struct PostgresJobQueue: Sendable {
         }
     }
 
+    @discardableResult
     private func transaction<Result: Sendable>(
         _ operation: String, _ body: (PostgresConnection) async throws -> Result
     ) async throws -> Result {
