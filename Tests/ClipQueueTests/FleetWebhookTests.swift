@@ -41,6 +41,20 @@ struct FleetWebhookTests {
         return Int(response.status.code)
     }
 
+    @Test func webhookOptionsThatCannotWorkAreRefusedBeforeTheQueueIsReached() async throws {
+        let directory = try TemporaryDirectory("clipkit-fleet-webhook-options")
+        defer { directory.remove() }
+        let base = ["worker", "--queue", "postgres://clipkit@127.0.0.1:1/postgres", "--store", directory.file("store")]
+        for (extra, flag) in [
+            (["--public-url", "https://hooks.example.com"], "--public-url needs --webhook-port"),
+            (["--webhook-port", "0", "--public-url", "ftp://hooks.example.com"], "--public-url must be an http(s) URL"),
+            (["--webhook-port", "70000"], "--webhook-port must be 0...65535"),
+        ] {
+            let result = try await runClipKit(base + extra, in: directory.path)
+            #expect(result.status != 0 && result.stderr.contains(flag), "\(extra): \(result.stderr)")
+        }
+    }
+
     @Test func aWebhookWakesTheAwaitStepSoAChainFinishesLongBeforeItsPollWouldHaveComeWithOneCreatePerSegment() async throws {
         let directory = try TemporaryDirectory("clipkit-fleet-webhooks")
         defer { directory.remove() }
