@@ -171,8 +171,9 @@ let package = Package(
         .testTarget(
             name: "ClipQueueTests",
             dependencies: [
-                "ClipQueue", "ClipTestSupport", "ClipMedia", "ClipSandbox",
+                "ClipQueue", "ClipTestSupport", "ClipMedia", "ClipSandbox", "ClipPipeline", "ClipProviders",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings

@@ -334,6 +334,37 @@ public struct PostgresJobQueue: Sendable {
         try await wake(where: "r.provider_task_id = \(quoted(providerTaskID))")
     }
 
+    /// Makes the waiting steps of the segment claimable now, when the step `clientRef` recorded the provider
+    /// task `providerTaskID` (a webhook names both: one for another task wakes nothing).
+    @discardableResult
+    public func wake(clientRef: UUID, providerTaskID: String) async throws -> Int {
+        try await wake(where: "r.client_ref = '\(clientRef.uuidString)' AND r.provider_task_id = \(quoted(providerTaskID))")
+    }
+
+    /// The fleet's webhook key (base64url, 32 random bytes): every worker signs and checks callback URLs with
+    /// it, so a webhook may reach any of them. Made by the first worker that asks.
+    public func webhookKey() async throws -> String {
+        let candidate = Self.randomKey()
+        return try await transaction("reading the webhook key") { connection in
+            try await connection.query("""
+                INSERT INTO clipkit_settings (name, value) VALUES ('webhook_key', \(candidate)) ON CONFLICT (name) DO NOTHING
+                """, logger: logger)
+            var key = candidate
+            for try await value in try await connection.query(
+                "SELECT value FROM clipkit_settings WHERE name = 'webhook_key'", logger: logger
+            ).decode(String.self) { key = value }
+            return key
+        }
+    }
+
+    static func randomKey() -> String {
+        var generator = SystemRandomNumberGenerator()
+        let bytes = (0..<32).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
+        return Data(bytes).base64EncodedString()
+            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+            .replacingOccurrences(of: "=", with: "")
+    }
+
     private func wake(where condition: String) async throws -> Int {
         try await transaction("waking steps") { connection in
             var count = 0

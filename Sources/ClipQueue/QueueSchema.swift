@@ -76,6 +76,9 @@ public enum QueueSchema {
             "ALTER TABLE clipkit_steps DROP CONSTRAINT clipkit_steps_job_id_segment_kind_key",
             "ALTER TABLE clipkit_steps ADD CONSTRAINT clipkit_steps_job_segment_kind_take_key UNIQUE (job_id, segment, kind, take)",
         ]),
+        Migration(version: 3, name: "settings: the fleet's webhook key", statements: [
+            "CREATE TABLE clipkit_settings (name text PRIMARY KEY, value text NOT NULL)",
+        ]),
     ]
 
     /// The newest version this build knows.

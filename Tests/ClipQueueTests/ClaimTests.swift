@@ -87,11 +87,19 @@ struct ClaimTests {
             #expect(try await queue.claim("w").isEmpty)
             let waiting = try #require(try await queue.step("c1", kind: "await"))
             #expect(waiting.state == .available && waiting.leaseOwner == nil && waiting.attempt == 0)
+            // A webhook names the reference and the task: a pair that does not match wakes nothing.
+            #expect(try await queue.wake(clientRef: submit.clientRef, providerTaskID: "task-2") == 0)
+            #expect(try await queue.wake(clientRef: UUID(), providerTaskID: "task-1") == 0)
+            #expect(try await queue.step("c1", kind: "await")?.state == .available)
+            #expect(try await queue.claim("w").isEmpty)
             #expect(try await queue.wake(clientRef: submit.clientRef) == 1)
             let woken = try #require(try await queue.claim("w").first)
             #expect(woken.id == await1.id)
             try await queue.complete(woken, .wait(seconds: 600))
             #expect(try await queue.wake(providerTaskID: "task-1") == 1)
+            let again = try #require(try await queue.claim("w").first)
+            try await queue.complete(again, .wait(seconds: 600))
+            #expect(try await queue.wake(clientRef: submit.clientRef, providerTaskID: "task-1") == 1)
             #expect(try await queue.claim("w").count == 1)
         }
     }

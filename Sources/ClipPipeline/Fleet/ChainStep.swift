@@ -32,11 +32,14 @@ public struct ChainStep: Sendable, Hashable {
     public var providerTaskID: String?
     /// 1 for the first attempt of this step.
     public var attempt: Int
+    /// The queue's reference for this step: a submit's callback URL names it, so a webhook wakes its segment.
+    public var clientRef: UUID?
 
     public init(
         jobID: String, spec: String, segment: Int, kind: Kind, take: Int, payload: String, providerTaskID: String?,
-        attempt: Int
+        attempt: Int, clientRef: UUID? = nil
     ) {
+        self.clientRef = clientRef
         self.jobID = jobID
         self.spec = spec
         self.segment = segment

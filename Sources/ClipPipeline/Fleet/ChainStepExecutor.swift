@@ -15,15 +15,24 @@ public struct ChainStepExecutor: Sendable {
     public var environment: [String: String]
     public var library: PresetLibrary
     public var logger: Logger
+    /// When set, a submit carries a callback URL naming its step's client reference, so the provider's
+    /// webhook wakes the segment's `await` step early (polling stays the fallback).
+    public var webhooks: FleetWebhooks?
+    /// Testing aid: every wait between polls of a render lasts this many seconds, instead of backing off with
+    /// the task's age.
+    public var pollDelay: Double?
 
     public init(
         store: String, environment: [String: String] = ProcessInfo.processInfo.environment,
-        library: PresetLibrary = .standard(), logger: Logger = Logger(label: "clipkit.fleet")
+        library: PresetLibrary = .standard(), logger: Logger = Logger(label: "clipkit.fleet"),
+        webhooks: FleetWebhooks? = nil, pollDelay: Double? = nil
     ) {
         self.store = store
         self.environment = environment
         self.library = library
         self.logger = logger
+        self.webhooks = webhooks
+        self.pollDelay = pollDelay
     }
 
     /// Everything a step needs that follows from the job's line: the plan, resolved and validated whole.
@@ -34,6 +43,8 @@ public struct ChainStepExecutor: Sendable {
         var configuration: ProviderConfiguration
         var host: FrameHost
         var directory: String
+        /// Whether this job's submits carry a callback URL.
+        var webhooks: FleetWebhooks?
     }
 
     /// Runs one step. Throws only when the lease was lost (from ``ChainStepLease``) or on an unexpected error
@@ -85,14 +96,24 @@ public struct ChainStepExecutor: Sendable {
                 "\(kind.displayName) reads images by URL only and a worker has no public server: the fleet hosts frames inline or by the provider's upload (frame_hosting data-uri or upload)")
         }
         let host = try FrameHost(strategy: strategy, provider: provider)
-        let planner = ChainPlanner(profile: kind.profile, library: library, hosting: strategy, webhooks: false)
+        // A loopback callback URL reaches only a provider on this machine (the sandbox); others are polled.
+        let webhooks = webhooks.flatMap { webhooks -> FleetWebhooks? in
+            guard kind.profile.webhooks != .none else { return nil }
+            guard !PipelineSession.isLoopback(webhooks.publicURL) || PipelineSession.isLoopback(configuration.baseURL) else {
+                return nil
+            }
+            return webhooks
+        }
+        let planner = ChainPlanner(profile: kind.profile, library: library, hosting: strategy, webhooks: webhooks != nil)
         let chain = try planner.resolve(job.plan)
         guard step.segment < chain.segments.count else {
             throw PipelineError("segment \(step.segment + 1) is beyond the plan's \(chain.segments.count)")
         }
         try PipelineSession.requireOutputLocation(job.plan.output)
         let directory = (store as NSString).appendingPathComponent("jobs/\(Self.folderName(job.id))")
-        return Context(job: job, chain: chain, provider: provider, configuration: configuration, host: host, directory: directory)
+        return Context(
+            job: job, chain: chain, provider: provider, configuration: configuration, host: host, directory: directory,
+            webhooks: webhooks)
     }
 
     // MARK: - submit
@@ -121,7 +142,13 @@ public struct ChainStepExecutor: Sendable {
             let built = try await ChainEngine.request(
                 for: segment, plan: plan, previousFrame: previousFrame, previousTaskID: payload.previousTaskID,
                 imageSource: { try await ChainEngine.imageSource($0, host: host) })
-            request = try provider.kind.profile.resolve(built)
+            var withCallback = built
+            if let webhooks = context.webhooks, let reference = step.clientRef {
+                let callback = webhooks.callback(for: provider.kind, clientRef: reference)
+                withCallback.webhookURL = callback.url
+                withCallback.webhookSecret = callback.secret
+            }
+            request = try provider.kind.profile.resolve(withCallback)
             try provider.validate(request)
         } catch {
             return .failed(reason: "\(label) would be refused, so nothing was submitted: \(error)", category: "invalid_job")
@@ -165,7 +192,7 @@ public struct ChainStepExecutor: Sendable {
     }
 
     private func awaitNext(_ step: ChainStep, _ payload: ChainStepPayload, _ context: Context, result: [String: String]) -> ChainStepOutcome {
-        let first = Self.pollInterval(elapsed: 0, loopback: PipelineSession.isLoopback(context.configuration.baseURL))
+        let first = pollDelay ?? Self.pollInterval(elapsed: 0, loopback: PipelineSession.isLoopback(context.configuration.baseURL))
         return .done(
             result: Self.json(result),
             next: [ChainNextStep(
@@ -212,7 +239,7 @@ public struct ChainStepExecutor: Sendable {
                           result: ["task_id": taskID, "state": "cancelled"])
         case .queued, .running, .unknown:
             let elapsed = payload.submittedAt.map { Date().timeIntervalSince1970 - $0 } ?? 0
-            return .wait(seconds: Self.pollInterval(elapsed: elapsed, loopback: PipelineSession.isLoopback(context.configuration.baseURL)))
+            return .wait(seconds: pollDelay ?? Self.pollInterval(elapsed: elapsed, loopback: PipelineSession.isLoopback(context.configuration.baseURL)))
         }
     }
 

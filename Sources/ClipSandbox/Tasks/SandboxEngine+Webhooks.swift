@@ -13,12 +13,14 @@ extension SandboxEngine {
             let body: JSONValue = [
                 "timestamp": .int(Int(Date().timeIntervalSince1970)), "data": PiAPIWire.data(of: task, links: links),
             ]
-            await webhooks.deliver(body, to: url, headers: headers)
+            if await webhooks.deliver(body, to: url, headers: headers) { await store.noteWebhookDelivered(task.id) }
         case .luma:
-            await webhooks.deliver(LumaWire.generation(task, links: links), to: url)
+            if await webhooks.deliver(LumaWire.generation(task, links: links), to: url) { await store.noteWebhookDelivered(task.id) }
         case .kkiai:
             guard task.state.isTerminal else { return }
-            await webhooks.deliver(KKIAIWire.answer(task, links: links, family: configuration.kkiaiAnswers), to: url)
+            if await webhooks.deliver(KKIAIWire.answer(task, links: links, family: configuration.kkiaiAnswers), to: url) {
+                await store.noteWebhookDelivered(task.id)
+            }
         case .pixwith:
             return  // no documented webhook
         }

@@ -31,8 +31,11 @@ public struct SandboxInspection: Sendable, Codable, Hashable {
     public var tasks: [SandboxTaskRecord]
     /// Create (and extend) calls received per provider, counting refused ones (401, 400, 429).
     public var createCalls: [String: Int]
+    /// Webhook callbacks the caller answered with a 2xx, per task id.
+    public var webhooksDelivered: [String: Int]? = nil
 
     public func createCalls(for provider: SandboxProvider) -> Int { createCalls[provider.rawValue] ?? 0 }
+    public func webhooksDelivered(for taskID: String) -> Int { webhooksDelivered?[taskID] ?? 0 }
 }
 
 extension SandboxTaskRecord {

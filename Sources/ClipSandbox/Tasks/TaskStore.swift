@@ -7,6 +7,10 @@ actor TaskStore {
     private var createCalls: [SandboxProvider: Int] = [:]
     private var lifecycles: [String: Task<Void, Never>] = [:]
     private var creates: [SandboxCreateCall] = []
+    private var webhooksDelivered: [String: Int] = [:]
+
+    /// Counts a webhook callback for task `id` that the caller answered with a 2xx.
+    func noteWebhookDelivered(_ id: String) { webhooksDelivered[id, default: 0] += 1 }
 
     /// Records a create call as received; returns its sequence number.
     func beginCreate(_ provider: SandboxProvider, path: String, body: String) -> Int {
@@ -91,7 +95,8 @@ actor TaskStore {
     func inspection() -> SandboxInspection {
         SandboxInspection(
             tasks: order.compactMap { tasks[$0] }.map(SandboxTaskRecord.init),
-            createCalls: Dictionary(uniqueKeysWithValues: createCalls.map { ($0.key.rawValue, $0.value) })
+            createCalls: Dictionary(uniqueKeysWithValues: createCalls.map { ($0.key.rawValue, $0.value) }),
+            webhooksDelivered: webhooksDelivered
         )
     }
 }

@@ -44,6 +44,22 @@ struct WorkerCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Testing aid: hold each claimed step this many seconds before running it.", visibility: .hidden))
     var debugStepDelay: Double = 0
 
+    @Option(help: ArgumentHelp(
+        "Receive provider webhooks on this port: a submit's callback URL wakes its render's poll at once (polling stays the fallback). Any worker of the fleet accepts any callback.",
+        valueName: "port"))
+    var webhookPort: Int?
+
+    @Option(help: "Address the webhook listener binds to.")
+    var webhookHost: String = "127.0.0.1"
+
+    @Option(help: ArgumentHelp(
+        "The public base URL that reaches the workers' webhook port (a tunnel or load balancer); default http://WEBHOOK-HOST:PORT, which only a provider on this machine reaches.",
+        valueName: "url"))
+    var publicURL: String?
+
+    @Option(help: ArgumentHelp("Testing aid: wait this many seconds between polls of a render.", visibility: .hidden))
+    var debugPollDelay: Double?
+
     @Option(help: "This worker's name in leases and logs (default: host-pid-random).")
     var name: String?
 
@@ -53,6 +69,13 @@ struct WorkerCommand: AsyncParsableCommand {
         if !(drain >= 0) { throw ValidationError("--drain must be 0 or more seconds") }
         if !(poll > 0) { throw ValidationError("--poll must be positive") }
         if let metricsPort, !(0...65535).contains(metricsPort) { throw ValidationError("--metrics-port must be 0...65535") }
+        if let webhookPort, !(0...65535).contains(webhookPort) { throw ValidationError("--webhook-port must be 0...65535") }
+        if let publicURL {
+            guard webhookPort != nil else { throw ValidationError("--public-url needs --webhook-port (the port it reaches)") }
+            guard let url = URL(string: publicURL), ["http", "https"].contains(url.scheme?.lowercased() ?? ""), url.host != nil
+            else { throw ValidationError("--public-url must be an http(s) URL, e.g. https://hooks.example.com") }
+        }
+        if let debugPollDelay, !(debugPollDelay > 0) { throw ValidationError("--debug-poll-delay must be positive") }
     }
 
     func run() async throws {
@@ -64,11 +87,6 @@ struct WorkerCommand: AsyncParsableCommand {
             try FileManager.default.createDirectory(atPath: store, withIntermediateDirectories: true)
         } catch {
             Output.error("\(store): cannot create the store: \(error.localizedDescription)")
-            throw ExitCode.failure
-        }
-        let registry = WorkerExecutors.registry(store: store, logger: logger)
-        guard !registry.jobKinds.isEmpty else {
-            Output.error("no step executor is registered: this worker cannot run any kind of job")
             throw ExitCode.failure
         }
         do {
@@ -83,18 +101,30 @@ struct WorkerCommand: AsyncParsableCommand {
 
         let client = PostgresJobQueue.client(for: url, logger: logger)
         let jobQueue = PostgresJobQueue(client: client, schema: url.schema, logger: logger)
-        let worker = Worker(
-            queue: jobQueue, registry: registry,
-            configuration: WorkerConfiguration(
-                name: name ?? WorkerConfiguration.defaultName(), concurrency: concurrency, leaseSeconds: lease,
-                idlePollSeconds: poll, drainSeconds: drain, stepDelaySeconds: debugStepDelay),
-            logger: logger)
+        guard !WorkerExecutors.registry(store: store, logger: logger).jobKinds.isEmpty else {
+            Output.error("no step executor is registered: this worker cannot run any kind of job")
+            throw ExitCode.failure
+        }
+        let configuration = WorkerConfiguration(
+            name: name ?? WorkerConfiguration.defaultName(), concurrency: concurrency, leaseSeconds: lease,
+            idlePollSeconds: poll, drainSeconds: drain, stepDelaySeconds: debugStepDelay)
+        let (store, pollDelay, workerLogger) = (self.store, debugPollDelay, logger)
+        let makeWorker: @Sendable (FleetWebhooks?) -> Worker = { webhooks in
+            Worker(
+                queue: jobQueue,
+                registry: WorkerExecutors.registry(store: store, logger: workerLogger, webhooks: webhooks, pollDelay: pollDelay),
+                configuration: configuration, logger: workerLogger)
+        }
+        let listener = webhookPort.map {
+            WebhookListener(host: webhookHost, port: $0, publicURL: publicURL.flatMap(URL.init(string:)))
+        }
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: client)]
         if let registryForMetrics, let metricsPort {
             services.append(.init(service: MetricsServer(
                 registry: registryForMetrics, queue: jobQueue, host: metricsHost, port: metricsPort, logger: logger)))
         }
-        services.append(.init(service: StartThenRun(queue: jobQueue, worker: worker, url: url, logger: logger),
+        services.append(.init(service: StartThenRun(
+            queue: jobQueue, makeWorker: makeWorker, listener: listener, url: url, logger: logger),
                               successTerminationBehavior: .gracefullyShutdownGroup))
         let group = ServiceGroup(configuration: ServiceGroupConfiguration(
             services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
@@ -110,10 +140,19 @@ struct WorkerCommand: AsyncParsableCommand {
     }
 }
 
-/// Migrates the schema, then runs the worker (after the client is up, before it goes down).
+/// Where a worker receives provider webhooks.
+struct WebhookListener: Sendable {
+    var host: String
+    var port: Int
+    var publicURL: URL?
+}
+
+/// Migrates the schema, starts the webhook listener if asked (with the fleet's key from the queue), then runs
+/// the worker (after the client is up, before it goes down).
 private struct StartThenRun: Service {
     let queue: PostgresJobQueue
-    let worker: Worker
+    let makeWorker: @Sendable (FleetWebhooks?) -> Worker
+    let listener: WebhookListener?
     let url: QueueURL
     let logger: Logger
 
@@ -123,18 +162,51 @@ private struct StartThenRun: Service {
         } catch {
             throw Failure(message: "cannot use the queue at \(url): \(error)")
         }
-        try await worker.run()
+        guard let listener else { return try await makeWorker(nil).run() }
+        let key: String
+        do {
+            key = try await queue.webhookKey()
+        } catch {
+            throw Failure(message: "cannot read the fleet's webhook key from the queue at \(url): \(error)")
+        }
+        // Checking a callback needs only the key; the public URL may name the port bound (when 0 was asked).
+        guard var webhooks = FleetWebhooks(key: key, publicURL: listener.publicURL ?? URL(string: "http://127.0.0.1")!) else {
+            throw Failure(message: "the queue's webhook key is not valid: delete the row webhook_key of clipkit_settings to make a new one")
+        }
+        let queue = self.queue
+        let server: FleetWebhookServer
+        do {
+            server = try await FleetWebhookServer.start(
+                host: listener.host, port: listener.port, webhooks: webhooks, logger: logger,
+                wake: { reference, taskID in try await queue.wake(clientRef: reference, providerTaskID: taskID) })
+        } catch {
+            throw Failure(message: "\(error)")
+        }
+        webhooks.publicURL = listener.publicURL ?? server.localURL
+        logger.info("receiving webhooks", metadata: [
+            "listen": "\(server.localURL.absoluteString)", "public": "\(webhooks.publicURL.absoluteString)"])
+        do {
+            try await makeWorker(webhooks).run()
+        } catch {
+            await server.stop()
+            throw error
+        }
+        await server.stop()
     }
 }
 
 /// The executors this build of clipkit has, by job kind: `check` jobs in one step; `extend` and `generate`
 /// jobs one step of one segment at a time (``ChainStepExecutor``), with clips, frames and outputs in `store`.
 enum WorkerExecutors {
-    static func registry(store: String, logger: Logger = Logger(label: "clipkit.fleet")) -> StepExecutorRegistry {
+    static func registry(
+        store: String, logger: Logger = Logger(label: "clipkit.fleet"), webhooks: FleetWebhooks? = nil, pollDelay: Double? = nil
+    ) -> StepExecutorRegistry {
         var registry = StepExecutorRegistry()
         registry.register(CheckStepExecutor(), forJobKind: "check")
         let chains = ChainFleetExecutor(
-            chain: ChainStepExecutor(store: URL(fileURLWithPath: store).standardizedFileURL.path, logger: logger))
+            chain: ChainStepExecutor(
+                store: URL(fileURLWithPath: store).standardizedFileURL.path, logger: logger, webhooks: webhooks,
+                pollDelay: pollDelay))
         registry.register(chains, forJobKind: "extend")
         registry.register(chains, forJobKind: "generate")
         return registry
@@ -160,7 +232,7 @@ struct ChainFleetExecutor: StepExecutor {
         let outcome = try await chain.execute(
             ChainStep(
                 jobID: step.jobID, spec: step.spec, segment: step.segment, kind: kind, take: step.take,
-                payload: step.payload, providerTaskID: step.providerTaskID, attempt: step.attempt),
+                payload: step.payload, providerTaskID: step.providerTaskID, attempt: step.attempt, clientRef: step.clientRef),
             lease: Lease(handle: lease))
         switch outcome {
         case .done(let result, let next, let output, let cost):

@@ -1,0 +1,162 @@
+import AsyncHTTPClient
+import ClipPipeline
+import ClipProviders
+import ClipQueue
+import ClipSandbox
+import ClipTestSupport
+import Foundation
+import NIOCore
+import Testing
+
+/// Webhooks for the fleet: a worker started with `--webhook-port` puts a callback URL naming each submit's
+/// client reference in the request; the provider's callback wakes the segment's `await` step at once. The
+/// renders are polled only every `pollDelay` seconds here, so without the webhooks the jobs could not finish
+/// inside the tests' windows.
+@Suite(.enabled(if: TestDatabase.isAvailable, TestDatabase.skipReason), .serialized)
+struct FleetWebhookTests {
+    /// Far longer than the window each test waits: only a webhook can end a render's wait in time.
+    static let pollDelay = 900.0
+    static let window = FleetChainTests.startup + 180
+
+    /// The port the worker's webhook listener bound (it was asked for port 0), from its log.
+    static func listenerPort(_ worker: WorkerProcess) async throws -> Int? {
+        var port: Int?
+        _ = try await eventually(timeout: FleetChainTests.startup) {
+            let log = worker.log
+            guard let range = log.range(of: #"listen=http://127\.0\.0\.1:[0-9]+"#, options: .regularExpression) else { return false }
+            port = Int(log[range].split(separator: ":").last ?? "")
+            return true
+        }
+        return port
+    }
+
+    static func post(_ url: String, body: String, headers: [(String, String)] = []) async throws -> Int {
+        var request = HTTPClientRequest(url: url)
+        request.method = .POST
+        request.headers.add(name: "Content-Type", value: "application/json")
+        for (name, value) in headers { request.headers.add(name: name, value: value) }
+        request.body = .bytes(ByteBuffer(string: body))
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
+        _ = try? await response.body.collect(upTo: 1 << 20)
+        return Int(response.status.code)
+    }
+
+    @Test func webhookOptionsThatCannotWorkAreRefusedBeforeTheQueueIsReached() async throws {
+        let directory = try TemporaryDirectory("clipkit-fleet-webhook-options")
+        defer { directory.remove() }
+        let base = ["worker", "--queue", "postgres://clipkit@127.0.0.1:1/postgres", "--store", directory.file("store")]
+        for (extra, flag) in [
+            (["--public-url", "https://hooks.example.com"], "--public-url needs --webhook-port"),
+            (["--webhook-port", "0", "--public-url", "ftp://hooks.example.com"], "--public-url must be an http(s) URL"),
+            (["--webhook-port", "70000"], "--webhook-port must be 0...65535"),
+        ] {
+            let result = try await runClipKit(base + extra, in: directory.path)
+            #expect(result.status != 0 && result.stderr.contains(flag), "\(extra): \(result.stderr)")
+        }
+    }
+
+    @Test func aWebhookWakesTheAwaitStepSoAChainFinishesLongBeforeItsPollWouldHaveComeWithOneCreatePerSegment() async throws {
+        let directory = try TemporaryDirectory("clipkit-fleet-webhooks")
+        defer { directory.remove() }
+        let sandbox = try await FleetChainTests.sandbox()
+        do {
+            try await TestDatabase.withQueue { (queue: PostgresJobQueue, url: QueueURL) async throws -> Void in
+                try await FleetChainTests.submit([FleetChainTests.line("h", sandbox: sandbox, segments: 2)], url: url, in: directory)
+                let store = directory.file("store")
+                try FileManager.default.createDirectory(atPath: store, withIntermediateDirectories: true)
+                let worker = try WorkerProcess(
+                    name: "w", url: url, store: store, concurrency: 2, lease: FleetChainTests.lease,
+                    extra: ["--webhook-port", "0", "--debug-poll-delay", "\(Self.pollDelay)"],
+                    environment: FleetChainTests.environment)
+                let port = try #require(try await Self.listenerPort(worker), "\(worker.log)")
+                #expect(try await eventually(timeout: Self.window) { try await FleetChainTests.settled(queue) }, "\(worker.log)")
+                worker.signal(SIGTERM)
+                #expect(await worker.waitForExit(timeout: FleetChainTests.lease * 10) == 0, "\(worker.log)")
+                let job = try #require(try await queue.job("h"))
+                #expect(job.state == .done, "\(job.error ?? "")")
+                let submits = job.tasks.filter { $0.kind == "submit" }
+                #expect(submits.map(\.segment) == [0, 1])
+                let creates = await sandbox.creates(of: .kkiai)
+                #expect(creates.filter { $0.taskID != nil }.count == 2, "one create per segment")
+                let inspection = await sandbox.inspect()
+                for submit in submits {
+                    let taskID = try #require(submit.providerTaskID)
+                    let task = try #require(inspection.tasks.first { $0.id == taskID })
+                    // The callback URL names the worker's listener and the submit's reference.
+                    #expect(task.callbackURL?.hasPrefix(
+                        "http://127.0.0.1:\(port)/hooks/kkiai/\(submit.clientRef.uuidString.lowercased())/") == true)
+                    #expect(inspection.webhooksDelivered(for: taskID) >= 1, "the worker accepted the task's callback")
+                }
+                // Each segment's await step was woken by its callback (and polled once: the task had finished).
+                let woken = worker.log.components(separatedBy: "webhook woke 1 step(s)").count - 1
+                #expect(woken == 2, "\(worker.log)")
+                let awaits = job.tasks.filter { $0.kind == "await" }
+                #expect(awaits.count == 2 && awaits.allSatisfy { $0.state == .done })
+            }
+        } catch {
+            await sandbox.stop()
+            throw error
+        }
+        await sandbox.stop()
+    }
+
+    @Test func aWebhookWithAWrongTokenOrReferenceIsRefusedAndWakesNothingWhileTheRightOneDoes() async throws {
+        let directory = try TemporaryDirectory("clipkit-fleet-webhooks-forged")
+        defer { directory.remove() }
+        let sandbox = try await FleetChainTests.sandbox()
+        do {
+            try await TestDatabase.withQueue { (queue: PostgresJobQueue, url: QueueURL) async throws -> Void in
+                try await FleetChainTests.submit([FleetChainTests.line("f", sandbox: sandbox, segments: 2)], url: url, in: directory)
+                let store = directory.file("store")
+                try FileManager.default.createDirectory(atPath: store, withIntermediateDirectories: true)
+                // The provider is told a public URL nobody listens on: its own callbacks are lost, and only the
+                // test's hand-made ones reach the listener.
+                let worker = try WorkerProcess(
+                    name: "w", url: url, store: store, concurrency: 2, lease: FleetChainTests.lease,
+                    extra: ["--webhook-port", "0", "--public-url", "http://127.0.0.1:9", "--debug-poll-delay", "\(Self.pollDelay)"],
+                    environment: FleetChainTests.environment)
+                let port = try #require(try await Self.listenerPort(worker), "\(worker.log)")
+                // Wait until the submit was recorded and its await step sleeps.
+                var submit: StepStatus?
+                #expect(try await eventually(timeout: Self.window) {
+                    let job = try await queue.job("f")
+                    submit = job?.tasks.first { $0.kind == "submit" && $0.segment == 0 && $0.state == .done }
+                    return submit != nil && job?.tasks.contains { $0.kind == "await" && $0.state == .available } == true
+                }, "\(worker.log)")
+                let step = try #require(submit)
+                let taskID = try #require(step.providerTaskID)
+                let reference = step.clientRef.uuidString.lowercased()
+                let key = try await queue.webhookKey()
+                let webhooks = try #require(FleetWebhooks(key: key, publicURL: URL(string: "http://127.0.0.1:\(port)")!))
+                let good = webhooks.callback(for: .kkiai, clientRef: step.clientRef).url.absoluteString
+                let token = String(good.split(separator: "/").last!)
+                let body = #"{"id": "\#(taskID)", "state": "completed"}"#
+                let base = "http://127.0.0.1:\(port)/hooks"
+                // A wrong token, another reference with this token, this token under another provider's path,
+                // and a URL signed with another fleet's key: all refused before anything is woken.
+                #expect(try await Self.post("\(base)/kkiai/\(reference)/\(WebhookToken.random())", body: body) == 404)
+                #expect(try await Self.post("\(base)/kkiai/\(UUID().uuidString.lowercased())/\(token)", body: body) == 404)
+                #expect(try await Self.post("\(base)/luma/\(reference)/\(token)", body: body) == 404)
+                let other = try #require(FleetWebhooks(key: WebhookToken.generateSecret(), publicURL: URL(string: base)!))
+                #expect(try await Self.post(other.callback(for: .kkiai, clientRef: step.clientRef).url.absoluteString, body: body) == 404)
+                #expect(!worker.log.contains("webhook woke"), "\(worker.log)")
+                // Nothing was woken: the first segment's await step still sleeps.
+                #expect(try await queue.job("f")?.tasks.contains { $0.kind == "submit" && $0.segment == 1 } == false)
+                // The callback the worker issued is accepted and ends the wait: the second segment is submitted.
+                #expect(try await Self.post(good, body: body) == 202)
+                #expect(try await eventually(timeout: Self.window) {
+                    try await queue.job("f")?.tasks.contains { $0.kind == "submit" && $0.segment == 1 && $0.state == .done } == true
+                }, "\(worker.log)")
+                worker.signal(SIGTERM)
+                #expect(await worker.waitForExit(timeout: FleetChainTests.lease * 10) == 0, "\(worker.log)")
+                #expect(worker.log.contains("webhook woke 1 step(s)"), "\(worker.log)")
+                #expect(await sandbox.creates(of: .kkiai).filter { $0.taskID != nil }.count == 2, "one create per segment")
+                #expect(await sandbox.inspect().webhooksDelivered(for: taskID) == 0, "the provider's own callback went nowhere")
+            }
+        } catch {
+            await sandbox.stop()
+            throw error
+        }
+        await sandbox.stop()
+    }
+}
