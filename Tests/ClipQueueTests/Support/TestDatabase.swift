@@ -36,14 +36,24 @@ enum TestDatabase {
         var logger = Logger(label: "test.queue")
         logger.logLevel = .warning
         let client = PostgresClient(configuration: url.configuration, backgroundLogger: logger)
-        return try await withThrowingTaskGroup(of: T?.self) { group in
-            group.addTask { await client.run(); return nil }
-            defer { group.cancelAll() }
-            // Let the client's run loop start before the first lease (postgres-nio queues a lease made
-            // before run(), and a hung CI run was seen with its "run() hasn't been called yet" warning).
-            try await Task.sleep(for: .milliseconds(200))
-            return try await body(PostgresJobQueue(client: client, schema: url.schema, logger: logger))
+        // The client runs in a task of its own, cancelled when `body` is done and given a few seconds to
+        // close: the test goes on either way, so a client slow to shut down cannot hold the suite.
+        let ended = Flag()
+        let running = Task {
+            await client.run()
+            ended.set()
         }
+        defer {
+            running.cancel()
+        }
+        // Let the client's run loop start before the first lease (postgres-nio queues a lease made
+        // before run(), and a hung CI run was seen with its "run() hasn't been called yet" warning).
+        try await Task.sleep(for: .milliseconds(200))
+        let result = try await body(PostgresJobQueue(client: client, schema: url.schema, logger: logger))
+        running.cancel()
+        let deadline = Date().addingTimeInterval(10)
+        while !ended.isSet && Date() < deadline { try? await Task.sleep(for: .milliseconds(20)) }
+        return result
     }
 
     static func checkJob(_ id: String, path: String = "/nonexistent.mp4") -> NewJob {
@@ -57,6 +67,14 @@ enum TestDatabase {
     }
 
     static let all = ["check", "extend", "generate"]
+}
+
+/// A one-way flag shared between tasks.
+final class Flag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = false
+    var isSet: Bool { lock.withLock { value } }
+    func set() { lock.withLock { value = true } }
 }
 
 extension PostgresJobQueue {
