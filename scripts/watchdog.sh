@@ -44,6 +44,8 @@ while kill -0 "$pid" 2>/dev/null; do
   idle=$(( $(date +%s) - $(stat -c %Y "$log") ))
   if [ "$idle" -ge "$stall" ] && kill -0 "$pid" 2>/dev/null; then
     backtraces
+    # The whole tree: the tests start their children in process groups of their own.
+    for p in $(descendants "$pid"); do kill -KILL "$p" 2>/dev/null; done
     kill -KILL -- "-$pid" 2>/dev/null
     wait "$pid" 2>/dev/null
     wait "$tailer" 2>/dev/null
