@@ -33,9 +33,9 @@ public final class ChildProcess: @unchecked Sendable {
     private let lock = NSLock()
     private var ended: Termination?
 
-    /// Starts `executable arguments`.
+    /// Starts `executable` (a full path) with `arguments`.
     /// - Parameters:
-    ///   - environment: The child's whole environment (default: this process's, plus `extraEnvironment`).
+    ///   - extraEnvironment: Added to (or replacing in) this process's environment for the child.
     ///   - standardInput: A file the child reads; nil: /dev/null.
     ///   - standardOutput, standardError: Files the child writes to (created or truncated); nil: /dev/null.
     ///     The same path for both gives one interleaved log.
