@@ -107,30 +107,9 @@ public final class FleetWebhookServer: Sendable {
             }
             return Response(status: .accepted)
         }
-        var serverLogger = logger
-        serverLogger.logLevel = .critical
-        let (bound, continuation) = AsyncStream.makeStream(of: Int.self)
-        let app = Application(
-            router: router,
-            server: .http1(configuration: .init(idleTimeout: .seconds(30))),
-            configuration: .init(address: .hostname(host, port: port), serverName: "clipkit"),
-            onServerRunning: { channel in
-                continuation.yield(channel.localAddress?.port ?? port)
-                continuation.finish()
-            },
-            logger: serverLogger)
-        let task = Task {
-            defer { continuation.finish() }
-            try await app.run()
-        }
-        var iterator = bound.makeAsyncIterator()
-        guard let boundPort = await iterator.next() else {
-            let reason: String
-            if case .failure(let error) = await task.result { reason = "\(error)" } else { reason = "it stopped" }
-            throw PipelineError("cannot listen for webhooks on \(host):\(port): \(reason)")
-        }
-        let shown = host.contains(":") ? "[\(host)]" : host
-        return FleetWebhookServer(localURL: URL(string: "http://\(shown):\(boundPort)")!, port: boundPort, serverTask: task)
+        let (boundPort, task) = try await HTTPListener.start(
+            router, host: host, port: port, idleTimeout: .seconds(30), what: "webhooks", logger: logger)
+        return FleetWebhookServer(localURL: HTTPListener.url(host: host, port: boundPort), port: boundPort, serverTask: task)
     }
 
     public func stop() async {

@@ -98,30 +98,9 @@ public final class ClipServer: Sendable {
         if let site = options.site {
             GallerySite.addRoutes(to: router, root: site, logger: logger)
         }
-        var serverLogger = logger
-        serverLogger.logLevel = .critical
-        let (bound, continuation) = AsyncStream.makeStream(of: Int.self)
-        let app = Application(
-            router: router,
-            server: .http1(configuration: .init(idleTimeout: TimeAmount(options.idleTimeout))),
-            configuration: .init(address: .hostname(options.host, port: options.port), serverName: "clipkit"),
-            onServerRunning: { channel in
-                continuation.yield(channel.localAddress?.port ?? options.port)
-                continuation.finish()
-            },
-            logger: serverLogger)
-        let task = Task {
-            defer { continuation.finish() }
-            try await app.run()
-        }
-        var iterator = bound.makeAsyncIterator()
-        guard let port = await iterator.next() else {
-            let reason: String
-            if case .failure(let error) = await task.result { reason = "\(error)" } else { reason = "it stopped" }
-            throw PipelineError("cannot listen on \(options.host):\(options.port): \(reason)")
-        }
-        let host = options.host.contains(":") ? "[\(options.host)]" : options.host
-        let local = URL(string: "http://\(host):\(port)")!
+        let (port, task) = try await HTTPListener.start(
+            router, host: options.host, port: options.port, idleTimeout: TimeAmount(options.idleTimeout), what: "", logger: logger)
+        let local = HTTPListener.url(host: options.host, port: port)
         return ClipServer(localURL: local, publicURL: options.publicURL ?? local, port: port, state: state, serverTask: task)
     }
 
