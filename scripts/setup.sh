@@ -11,7 +11,7 @@ packages=(
   libavformat-dev libavcodec-dev libavutil-dev libswscale-dev
   libsqlite3-dev
   ffmpeg ffmpegthumbnailer curl
-  gdb
+  gdb procps
   postgresql
   python3-pip
 )
