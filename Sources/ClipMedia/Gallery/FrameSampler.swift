@@ -5,10 +5,9 @@ import CFFmpeg
 /// Previews, sprite tiles and poster candidates don't need the exact frame at a time, only one
 /// shown within a frame or two of it. So the decoder skips every frame nothing refers to
 /// (`skip_frame = AVDISCARD_NONREF`: in an x264 clip with B-frames, about half of them) for the
-/// whole clip, and each requested time is answered by the decoded frame shown nearest to it. Frames
-/// come out in display order; only the one before and the one after a pending time are held.
-/// If skipping leaves no frame at all (a codec whose every frame is a non-reference one), the clip
-/// is read again decoding everything.
+/// whole clip, and each requested time is answered by the decoded frame shown nearest to it
+/// (``NearestFrames``). If skipping leaves no frame at all (a codec whose every frame is a
+/// non-reference one), the clip is read again decoding everything.
 final class FrameSampler {
     struct Sample {
         /// Indices into the requested times that this frame answers.
@@ -52,35 +51,9 @@ final class FrameSampler {
             throw MediaError(.unsupported, path: path, "cannot decode \(codec) video", underlying: error)
         }
         if skipping { decoder.skipFrame = AVDISCARD_NONREF }
-        let start = track.stream.pointee.start_time == cffmpeg_nopts_value ? 0 : track.stream.pointee.start_time
-        let order = times.indices.sorted { times[$0] < times[$1] }
-        var next = 0  // first unanswered request in `order`
-        var held: (frame: Frame, seconds: Double)?
-        var delivered = 0
-
-        // A frame at `seconds` arrived: every pending time closer to the held frame than to this one
-        // is answered by the held frame.
-        func arrived(_ frame: Frame) throws {
-            let timestamp = frame.bestEffortTimestamp
-            let seconds = timestamp == cffmpeg_nopts_value ? (held?.seconds ?? 0) : track.seconds(timestamp - start)
-            if let current = held {
-                try answer(with: current, upTo: (current.seconds + seconds) / 2)
-            }
-            if next < order.count { held = (try frame.reference(), seconds) }
-        }
-        func answer(with current: (frame: Frame, seconds: Double), upTo limit: Double) throws {
-            var requests: [Int] = []
-            while next < order.count, times[order[next]] < limit {
-                requests.append(order[next])
-                next += 1
-            }
-            guard !requests.isEmpty else { return }
-            delivered += 1
-            try body(Sample(requests: requests, seconds: current.seconds), current.frame)
-        }
-
+        var nearest = NearestFrames(times: times, track: track)
         let packet = try Packet()
-        while next < order.count {
+        while !nearest.isComplete {
             let more: Bool
             do {
                 more = try demuxer.read(into: packet)
@@ -90,14 +63,73 @@ final class FrameSampler {
             }
             guard more else { break }
             guard Int(packet.streamIndex) == track.index else { continue }
-            try decoder.decode(packet, into: arrived)
+            try decoder.decode(packet) { try nearest.arrived($0, body: body) }
         }
-        if next < order.count { try decoder.flush(into: arrived) }
-        if let current = held, next < order.count { try answer(with: current, upTo: .infinity) }
+        if !nearest.isComplete { try decoder.flush { try nearest.arrived($0, body: body) } }
+        try nearest.finish(body: body)
         decodeErrors += decoder.errorCount
-        return delivered
+        return nearest.delivered
     }
 }
 
 @available(*, unavailable)
 extension FrameSampler: Sendable {}
+
+/// Answers requested moments of a clip with the frame shown nearest to each, from decoded frames
+/// handed over in display order: by ``FrameSampler``'s own pass, or by any pass that decodes the
+/// clip anyway (the gallery's check, ``GalleryAssetRenderer/renderAndValidate(path:into:settings:expectations:threads:)``).
+///
+/// Only the latest frame is held (one reference): when a frame arrives, every pending time closer to
+/// the held frame than to the new one is answered by the held frame.
+struct NearestFrames {
+    private let times: [Double]
+    /// Indices of `times` in increasing time.
+    private let order: [Int]
+    /// The first unanswered request in `order`.
+    private var next = 0
+    private var held: (frame: Frame, seconds: Double)?
+    private let track: VideoTrack
+    private let start: Int64
+    /// Frames delivered to a body so far.
+    private(set) var delivered = 0
+
+    init(times: [Double], track: VideoTrack) {
+        self.times = times
+        order = times.indices.sorted { times[$0] < times[$1] }
+        self.track = track
+        start = track.stream.pointee.start_time == cffmpeg_nopts_value ? 0 : track.stream.pointee.start_time
+    }
+
+    /// Every requested time has its frame.
+    var isComplete: Bool { next >= order.count }
+
+    /// A decoded frame, the next in display order.
+    mutating func arrived(_ frame: Frame, body: (FrameSampler.Sample, Frame) throws -> Void) throws {
+        guard !isComplete else { return }
+        let timestamp = frame.bestEffortTimestamp
+        let seconds = timestamp == cffmpeg_nopts_value ? (held?.seconds ?? 0) : track.seconds(timestamp - start)
+        if let current = held {
+            try answer(with: current, upTo: (current.seconds + seconds) / 2, body: body)
+        }
+        if !isComplete { held = (try frame.reference(), seconds) }
+    }
+
+    /// No more frames: the last one held answers every time still pending.
+    mutating func finish(body: (FrameSampler.Sample, Frame) throws -> Void) throws {
+        if let current = held, !isComplete { try answer(with: current, upTo: .infinity, body: body) }
+        held = nil
+    }
+
+    private mutating func answer(
+        with current: (frame: Frame, seconds: Double), upTo limit: Double, body: (FrameSampler.Sample, Frame) throws -> Void
+    ) throws {
+        var requests: [Int] = []
+        while next < order.count, times[order[next]] < limit {
+            requests.append(order[next])
+            next += 1
+        }
+        guard !requests.isEmpty else { return }
+        delivered += 1
+        try body(FrameSampler.Sample(requests: requests, seconds: current.seconds), current.frame)
+    }
+}

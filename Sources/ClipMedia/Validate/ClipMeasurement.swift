@@ -45,7 +45,11 @@ struct ClipMeasurement {
         try measure(source: .file(path), black: black, frozen: frozen, threads: threads)
     }
 
-    static func measure(source: MediaSource, black: BlackDetection, frozen: FreezeDetection, threads: Int) throws(MediaError) -> ClipMeasurement {
+    /// Reads and decodes `source`; `observe` (when given) sees every decoded frame, in display order,
+    /// so another job that needs frames of the clip (the gallery's pictures) shares this pass.
+    static func measure(
+        source: MediaSource, black: BlackDetection, frozen: FreezeDetection, threads: Int, observe: ((Frame) -> Void)? = nil
+    ) throws(MediaError) -> ClipMeasurement {
         let path = source.path
         let demuxer = try Demuxer(source: source)
         let track = try openVideoTrack(demuxer)
@@ -70,7 +74,8 @@ struct ClipMeasurement {
             throw MediaError(.unsupported, path: path, "cannot decode \(measurement.codec) video", underlying: error)
         }
         do {
-            try measurement.decodeAll(demuxer: demuxer, track: track, decoder: decoder, black: black, frozen: frozen)
+            try measurement.decodeAll(
+                demuxer: demuxer, track: track, decoder: decoder, black: black, frozen: frozen, observe: observe)
         } catch let error as MediaError {
             throw error
         } catch {
@@ -80,7 +85,8 @@ struct ClipMeasurement {
     }
 
     private mutating func decodeAll(
-        demuxer: Demuxer, track: VideoTrack, decoder: Decoder, black: BlackDetection, frozen: FreezeDetection
+        demuxer: Demuxer, track: VideoTrack, decoder: Decoder, black: BlackDetection, frozen: FreezeDetection,
+        observe: ((Frame) -> Void)?
     ) throws {
         let timeBase = av_q2d(track.timeBase)
         let startTime = demuxer.context.pointee.start_time
@@ -101,6 +107,7 @@ struct ClipMeasurement {
                 geometryRead = true
                 readGeometry(frame, demuxer: demuxer, track: track)
             }
+            observe?(frame)
             let pts = frame.bestEffortTimestamp
             guard pictureNotMeasured == nil, pts != cffmpeg_nopts_value else { return }
             let time = Double(pts) * timeBase - origin

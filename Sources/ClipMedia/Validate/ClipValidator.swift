@@ -28,12 +28,13 @@ public struct ClipValidator: Sendable {
         validate(source: .file(path))
     }
 
-    func validate(source: MediaSource) -> ValidationReport {
+    /// Validates `source`; `observe` (when given) sees every frame the validation decodes.
+    func validate(source: MediaSource, observe: ((Frame) -> Void)? = nil) -> ValidationReport {
         let path = source.path
         let measurement: ClipMeasurement
         do {
             measurement = try ClipMeasurement.measure(
-                source: source, black: expectations.black, frozen: expectations.frozen, threads: threads)
+                source: source, black: expectations.black, frozen: expectations.frozen, threads: threads, observe: observe)
         } catch {
             return ValidationReport(
                 path: path,

@@ -163,22 +163,41 @@ public struct GalleryBuilder: Sendable {
         var entry = GalleryEntry(
             id: item.id, name: Self.name(item.clip), source: item.display, fingerprint: item.fingerprint, settingsKey: key,
             status: .ok, probe: info)
+        // The verdict: the sidecar's, else the check's, in the pictures' decoding pass when it can.
+        var sidecarQA: GalleryQA?
         do {
-            entry.assets = try GalleryAssetRenderer.render(path: item.clip, into: directory, settings: settings.assets)
-            entry.assetDirectory = relativeDirectory
+            sidecarQA = try GallerySidecar.qa(for: item.clip)
         } catch {
+            logger.warning("sidecar verdict unreadable; checking the clip", metadata: ["clip": "\(item.clip)", "reason": "\(error)"])
+        }
+        let shared = sidecarQA == nil ? qualityCheck?.sharedPass(for: item.clip) : nil
+        let assets: Result<GalleryAssets, any Error>
+        if let shared {
+            let result = GalleryAssetRenderer.renderAndValidate(
+                path: item.clip, into: directory, settings: settings.assets, expectations: shared.expectations,
+                threads: shared.threads)
+            assets = result.assets
+            entry.qa = GalleryQA(report: result.report, basis: shared.basis)
+        } else {
+            assets = Result { try GalleryAssetRenderer.render(path: item.clip, into: directory, settings: settings.assets) }
+        }
+        switch assets {
+        case .success(let made):
+            entry.assets = made
+            entry.assetDirectory = relativeDirectory
+        case .failure(let error):
             try? FileManager.default.removeItem(atPath: directory)
             entry.status = .error
             entry.error = Self.reason(error, clip: item.clip)
         }
-        do {
-            if let sidecar = try GallerySidecar.qa(for: item.clip) {
-                entry.qa = sidecar
-            } else if let qualityCheck {
+        if let sidecarQA {
+            entry.qa = sidecarQA
+        } else if shared == nil, let qualityCheck {
+            do {
                 entry.qa = try qualityCheck.check(path: item.clip, info: info)
+            } catch {
+                logger.warning("QA verdict unavailable", metadata: ["clip": "\(item.clip)", "reason": "\(error)"])
             }
-        } catch {
-            logger.warning("QA verdict unavailable", metadata: ["clip": "\(item.clip)", "reason": "\(error)"])
         }
         if entry.status == .ok {
             do {

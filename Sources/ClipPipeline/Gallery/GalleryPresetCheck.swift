@@ -5,9 +5,9 @@ import Foundation
 /// given (`--preset`), else what the clip's sidecar names, else the `default` preset, as `clipkit
 /// check` decides (``ExpectationPlanner``).
 ///
-/// It decodes the clip once more after the asset pass: the asset pass decodes only the frames its
-/// pictures need (the reference chain up to each sampled moment), while the validator must decode
-/// every frame to count them and to measure black and frozen stretches.
+/// The validator must decode every frame to count them and to measure black and frozen stretches;
+/// the gallery takes its pictures from that same pass (``sharedPass(for:)``), so a checked clip is
+/// decoded once.
 public struct GalleryPresetCheck: GalleryQualityCheck {
     public var planner: ExpectationPlanner
     /// Decoder threads per clip (0: the validator's automatic choice).
@@ -22,6 +22,11 @@ public struct GalleryPresetCheck: GalleryQualityCheck {
         let plan = planner.plan(for: path)
         let report = ClipValidator(expectations: plan.expectations, threads: threads).validate(path: path)
         return GalleryQA(report: report, basis: plan.source)
+    }
+
+    public func sharedPass(for path: String) -> GallerySharedCheck? {
+        let plan = planner.plan(for: path)
+        return GallerySharedCheck(expectations: plan.expectations, basis: plan.source, threads: threads)
     }
 }
 

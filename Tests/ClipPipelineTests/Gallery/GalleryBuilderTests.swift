@@ -148,6 +148,29 @@ struct GalleryBuilderTests {
         #expect(report.manifest.clips.map { $0.qa?.verdict } == [.pass, .fail])
     }
 
+    @Test func aValidatorCheckRunsInThePicturesPassNotApart() async throws {
+        /// A check that can share the pass; `check` must then never be called.
+        struct SharedOnly: GalleryQualityCheck {
+            func check(path: String, info: MediaInfo) throws -> GalleryQA {
+                GalleryQA(verdict: .fail, source: .check, findings: [.init(name: "ran apart", status: "fail")])
+            }
+            func sharedPass(for path: String) -> GallerySharedCheck? {
+                GallerySharedCheck(expectations: ClipExpectations(duration: DurationExpectation(seconds: 1)), basis: "one second")
+            }
+        }
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let clips = try GalleryTestClips.makeFolder(directory.file("clips"))
+        try GalleryTestClips.good("long.mp4", in: clips)
+        try GalleryTestClips.good("short.mp4", in: clips, frames: 24)
+        let report = try await GalleryBuilder(inputs: [clips], site: directory.file("site"), qualityCheck: SharedOnly()).build()
+        let qa = report.manifest.clips.map { $0.qa }
+        #expect(qa.map { $0?.verdict } == [.fail, .pass])
+        #expect(qa.allSatisfy { $0?.basis == "one second" && $0?.findings.contains { $0.name == "ran apart" } == false })
+        #expect(qa[0]?.findings.map(\.name) == ["duration"])
+        #expect(report.manifest.clips.allSatisfy { $0.status == .ok && $0.assets != nil })
+    }
+
     @Test func missingInputIsAnError() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
