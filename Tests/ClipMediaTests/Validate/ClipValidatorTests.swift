@@ -187,7 +187,7 @@ struct ClipValidatorTests {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let path = directory.file("empty.mp4")
-        FileManager.default.createFile(atPath: path, contents: Data())
+        try Data().write(to: URL(fileURLWithPath: path))
         let report = validate(path)
         #expect(report.verdict == .fail)
         #expect(report.checks.map(\.name) == [.readable])

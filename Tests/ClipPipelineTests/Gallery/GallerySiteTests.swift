@@ -28,7 +28,7 @@ struct GallerySiteTests {
             onServerRunning: { await port.set($0.localAddress?.port ?? 0) })
         let server = Task { try await app.runService(gracefulShutdownSignals: []) }
         defer { server.cancel() }
-        let base = "http://127.0.0.1:\(try await port.wait())"
+        let base = "http://127.0.0.1:\(await port.wait())"
 
         let session = URLSession(configuration: .ephemeral)
         let redirect = try await Fetch.get(base + "/gallery", session: session)
