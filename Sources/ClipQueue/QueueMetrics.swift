@@ -51,6 +51,17 @@ public enum QueueMetrics {
         Counter(label: "clipkit_qa_failures_total", dimensions: [("check", check)]).increment()
     }
 
+    /// For the webhook listener: one provider callback and its outcome (`woke`, `no_waiting_step`,
+    /// `wake_failed`, `rejected`, `malformed`); for one that woke a step, the seconds from its arrival until
+    /// the step was claimable.
+    public static func webhook(provider: String, outcome: String, seconds: Double) {
+        Counter(label: "clipkit_webhooks_total", dimensions: [("provider", provider), ("outcome", outcome)]).increment()
+        if outcome == "woke" {
+            Timer(label: "clipkit_webhook_wake_duration_seconds", dimensions: [("provider", provider)])
+                .recordNanoseconds(Int64(seconds * 1e9))
+        }
+    }
+
     /// Jobs by kind and state (a gauge refreshed from the database before each scrape).
     static func jobs(_ counts: [JobCount]) {
         for kind in Set(counts.map(\.kind)) {

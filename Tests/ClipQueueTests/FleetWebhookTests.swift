@@ -20,14 +20,55 @@ struct FleetWebhookTests {
 
     /// The port the worker's webhook listener bound (it was asked for port 0), from its log.
     static func listenerPort(_ worker: WorkerProcess) async throws -> Int? {
+        try await loggedPort(worker, #"listen=http://127\.0\.0\.1:[0-9]+"#)
+    }
+
+    /// The port the worker's metrics server bound (it was asked for port 0), from its log.
+    static func metricsPort(_ worker: WorkerProcess) async throws -> Int? {
+        try await loggedPort(worker, #"metrics at http://127\.0\.0\.1:[0-9]+"#)
+    }
+
+    static func loggedPort(_ worker: WorkerProcess, _ pattern: String) async throws -> Int? {
         var port: Int?
         _ = try await eventually(timeout: FleetChainTests.startup) {
             let log = worker.log
-            guard let range = log.range(of: #"listen=http://127\.0\.0\.1:[0-9]+"#, options: .regularExpression) else { return false }
+            guard let range = log.range(of: pattern, options: .regularExpression) else { return false }
             port = Int(log[range].split(separator: ":").last ?? "")
             return true
         }
         return port
+    }
+
+    /// A worker's `/metrics`, parsed: each sample's value by its series, labels in name order
+    /// (`clipkit_webhooks_total{outcome="woke",provider="kkiai"}`).
+    static func metrics(port: Int) async throws -> [String: Double] {
+        let response = try await HTTPClient.shared.execute(
+            HTTPClientRequest(url: "http://127.0.0.1:\(port)/metrics"), timeout: .seconds(30))
+        #expect(response.status == .ok)
+        let text = String(buffer: try await response.body.collect(upTo: 4 << 20))
+        var values: [String: Double] = [:]
+        for line in text.split(separator: "\n") where !line.hasPrefix("#") {
+            guard let space = line.lastIndex(of: " "), let value = Double(line[line.index(after: space)...]) else { continue }
+            let sample = line[..<space]
+            guard let brace = sample.firstIndex(of: "{"), sample.hasSuffix("}") else {
+                values[String(sample)] = value
+                continue
+            }
+            let labels = sample[sample.index(after: brace)..<sample.index(before: sample.endIndex)]
+                .split(separator: ",").map(String.init).sorted()
+            values[String(sample[..<brace]) + "{" + labels.joined(separator: ",") + "}"] = value
+        }
+        return values
+    }
+
+    /// The series key ``metrics(port:)`` uses.
+    static func series(_ name: String, _ labels: [String: String]) -> String {
+        name + "{" + labels.sorted { $0.key < $1.key }.map { "\($0.key)=\"\($0.value)\"" }.joined(separator: ",") + "}"
+    }
+
+    /// The `clipkit_webhooks_total` samples alone.
+    static func webhookCounts(_ metrics: [String: Double]) -> [String: Double] {
+        metrics.filter { $0.key.hasPrefix("clipkit_webhooks_total{") }
     }
 
     static func post(_ url: String, body: String, headers: [(String, String)] = []) async throws -> Int {
@@ -100,7 +141,7 @@ struct FleetWebhookTests {
         await sandbox.stop()
     }
 
-    @Test func aWebhookWithAWrongTokenOrReferenceIsRefusedAndWakesNothingWhileTheRightOneDoes() async throws {
+    @Test func aWebhookWithAWrongTokenOrReferenceIsRefusedAndWakesNothingWhileTheRightOneDoesAndMetricsCountEach() async throws {
         let directory = try TemporaryDirectory("clipkit-fleet-webhooks-forged")
         defer { directory.remove() }
         let sandbox = try await FleetChainTests.sandbox()
@@ -113,9 +154,11 @@ struct FleetWebhookTests {
                 // test's hand-made ones reach the listener.
                 let worker = try WorkerProcess(
                     name: "w", url: url, store: store, concurrency: 2, lease: FleetChainTests.lease,
-                    extra: ["--webhook-port", "0", "--public-url", "http://127.0.0.1:9", "--debug-poll-delay", "\(Self.pollDelay)"],
+                    extra: ["--webhook-port", "0", "--public-url", "http://127.0.0.1:9", "--debug-poll-delay", "\(Self.pollDelay)",
+                            "--metrics-port", "0"],
                     environment: FleetChainTests.environment)
                 let port = try #require(try await Self.listenerPort(worker), "\(worker.log)")
+                let metricsPort = try #require(try await Self.metricsPort(worker), "\(worker.log)")
                 // Wait until the submit was recorded and its await step sleeps.
                 var submit: StepStatus?
                 #expect(try await eventually(timeout: Self.window) {
@@ -137,16 +180,42 @@ struct FleetWebhookTests {
                 #expect(try await Self.post("\(base)/kkiai/\(reference)/\(WebhookToken.random())", body: body) == 404)
                 #expect(try await Self.post("\(base)/kkiai/\(UUID().uuidString.lowercased())/\(token)", body: body) == 404)
                 #expect(try await Self.post("\(base)/luma/\(reference)/\(token)", body: body) == 404)
-                let other = try #require(FleetWebhooks(key: WebhookToken.generateSecret(), publicURL: URL(string: base)!))
+                let other = try #require(
+                    FleetWebhooks(key: WebhookToken.generateSecret(), publicURL: URL(string: "http://127.0.0.1:\(port)")!))
                 #expect(try await Self.post(other.callback(for: .kkiai, clientRef: step.clientRef).url.absoluteString, body: body) == 404)
+                // Not callbacks at all: a reference that is not a UUID, a provider ClipKit does not have, and the
+                // right URL with a body that names no task.
+                #expect(try await Self.post("\(base)/kkiai/not-a-reference/\(token)", body: body) == 404)
+                #expect(try await Self.post("\(base)/nosuch/\(reference)/\(token)", body: body) == 404)
+                #expect(try await Self.post(good, body: "not json") == 400)
                 #expect(!worker.log.contains("webhook woke"), "\(worker.log)")
                 // Nothing was woken: the first segment's await step still sleeps.
                 #expect(try await queue.job("f")?.tasks.contains { $0.kind == "submit" && $0.segment == 1 } == false)
                 // The callback the worker issued is accepted and ends the wait: the second segment is submitted.
+                // Sent, as KKIAI sends it, once the render has finished (the woken step polls only once).
+                #expect(try await eventually(timeout: Self.window) {
+                    await sandbox.inspect().tasks.first { $0.id == taskID }?.state == .succeeded
+                })
                 #expect(try await Self.post(good, body: body) == 202)
                 #expect(try await eventually(timeout: Self.window) {
                     try await queue.job("f")?.tasks.contains { $0.kind == "submit" && $0.segment == 1 && $0.state == .done } == true
                 }, "\(worker.log)")
+                // The worker's /metrics counts every callback once, by provider and outcome.
+                let woke = Self.series("clipkit_webhooks_total", ["provider": "kkiai", "outcome": "woke"])
+                var counts: [String: Double] = [:]
+                #expect(try await eventually(timeout: Self.window) {
+                    counts = Self.webhookCounts(try await Self.metrics(port: metricsPort))
+                    return counts[woke] == 1
+                }, "\(counts)")
+                #expect(counts == [
+                    woke: 1,
+                    Self.series("clipkit_webhooks_total", ["provider": "kkiai", "outcome": "rejected"]): 3,
+                    Self.series("clipkit_webhooks_total", ["provider": "luma", "outcome": "rejected"]): 1,
+                    Self.series("clipkit_webhooks_total", ["provider": "kkiai", "outcome": "malformed"]): 2,
+                    Self.series("clipkit_webhooks_total", ["provider": "unknown", "outcome": "malformed"]): 1,
+                ])
+                let wakes = try await Self.metrics(port: metricsPort)
+                #expect(wakes[Self.series("clipkit_webhook_wake_duration_seconds_count", ["provider": "kkiai"])] == 1, "\(wakes)")
                 worker.signal(SIGTERM)
                 #expect(await worker.waitForExit(timeout: FleetChainTests.lease * 10) == 0, "\(worker.log)")
                 #expect(worker.log.contains("webhook woke 1 step(s)"), "\(worker.log)")
