@@ -6,6 +6,7 @@ import ClipSandbox
 import ClipTestSupport
 import Foundation
 import NIOCore
+import NIOPosix
 import Testing
 
 /// Webhooks for the fleet: a worker started with `--webhook-port` puts a callback URL naming each submit's
@@ -221,6 +222,101 @@ struct FleetWebhookTests {
                 #expect(worker.log.contains("webhook woke 1 step(s)"), "\(worker.log)")
                 #expect(await sandbox.creates(of: .kkiai).filter { $0.taskID != nil }.count == 2, "one create per segment")
                 #expect(await sandbox.inspect().webhooksDelivered(for: taskID) == 0, "the provider's own callback went nowhere")
+            }
+        } catch {
+            await sandbox.stop()
+            throw error
+        }
+        await sandbox.stop()
+    }
+
+    /// A free port on loopback now (the listener that takes it later binds with SO_REUSEADDR).
+    static func reservePort() async throws -> Int {
+        let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .bind(host: "127.0.0.1", port: 0).get()
+        let port = try #require(channel.localAddress?.port)
+        try await channel.close().get()
+        return port
+    }
+
+    /// Behind a load balancer a provider's callback reaches any worker: here each worker's public URL is the
+    /// other's listener, so whichever worker submits a segment, its callback lands on the one that did not.
+    /// That worker verifies it with the fleet's key from the queue and wakes the step; the renders' polls
+    /// (900 s) could not have ended the wait inside the window.
+    @Test func aCallbackThatReachesTheWorkerThatDidNotSubmitIsVerifiedThereAndWakesTheStepWithOneCreatePerSegment() async throws {
+        let directory = try TemporaryDirectory("clipkit-fleet-webhooks-routed")
+        defer { directory.remove() }
+        let sandbox = try await FleetChainTests.sandbox()
+        do {
+            try await TestDatabase.withQueue { (queue: PostgresJobQueue, url: QueueURL) async throws -> Void in
+                let store = directory.file("store")
+                try FileManager.default.createDirectory(atPath: store, withIntermediateDirectories: true)
+                // No worker is killed here: a long lease, so no step changes hands on a busy machine.
+                let lease = 10.0
+                let common = ["--debug-poll-delay", "\(Self.pollDelay)", "--metrics-port", "0"]
+                let portB = try await Self.reservePort()
+                let a = try WorkerProcess(
+                    name: "a", url: url, store: store, concurrency: 2, lease: lease,
+                    extra: ["--webhook-port", "0", "--public-url", "http://127.0.0.1:\(portB)"] + common,
+                    environment: FleetChainTests.environment)
+                let portA = try #require(try await Self.listenerPort(a), "\(a.log)")
+                let b = try WorkerProcess(
+                    name: "b", url: url, store: store, concurrency: 2, lease: lease,
+                    extra: ["--webhook-port", "\(portB)", "--public-url", "http://127.0.0.1:\(portA)"] + common,
+                    environment: FleetChainTests.environment)
+                #expect(try await Self.listenerPort(b) == portB, "\(b.log)")
+                let metricsPorts = [
+                    "a": try #require(try await Self.metricsPort(a), "\(a.log)"),
+                    "b": try #require(try await Self.metricsPort(b), "\(b.log)"),
+                ]
+                let listeners = ["a": portA, "b": portB]
+                // Only now the work: every callback URL a worker issues names a listener already up.
+                try await FleetChainTests.submit([FleetChainTests.line("lb", sandbox: sandbox, segments: 2)], url: url, in: directory)
+                #expect(try await eventually(timeout: Self.window) { try await FleetChainTests.settled(queue) }, "\(a.log)\n\(b.log)")
+
+                let job = try #require(try await queue.job("lb"))
+                #expect(job.state == .done, "\(job.error ?? "")")
+                let submits = job.tasks.filter { $0.kind == "submit" }
+                #expect(submits.map(\.segment) == [0, 1])
+                #expect(await sandbox.creates(of: .kkiai).filter { $0.taskID != nil }.count == 2, "one create per segment")
+                let inspection = await sandbox.inspect()
+                let logs = ["a": a.log, "b": b.log]
+                var expectedWakes = ["a": 0.0, "b": 0.0]
+                for submit in submits {
+                    let submitter = try #require(submit.completedBy)
+                    let receiver = submitter == "a" ? "b" : "a"
+                    expectedWakes[receiver, default: 0] += 1
+                    let taskID = try #require(submit.providerTaskID)
+                    let task = try #require(inspection.tasks.first { $0.id == taskID })
+                    // The submitter sent the provider the other worker's address, and the provider delivered there.
+                    #expect(task.callbackURL?.hasPrefix(
+                        "http://127.0.0.1:\(listeners[receiver]!)/hooks/kkiai/\(submit.clientRef.uuidString.lowercased())/") == true,
+                        "\(task.callbackURL ?? "none")")
+                    #expect(inspection.webhooksDelivered(for: taskID) >= 1)
+                    // The receiver verified it and woke the segment's step; the submitter saw no callback.
+                    let reference = submit.clientRef.uuidString
+                    func wokeIt(_ log: String) -> Bool {
+                        log.split(separator: "\n").contains { $0.contains("webhook woke 1 step(s)") && $0.contains(reference) }
+                    }
+                    #expect(wokeIt(logs[receiver]!), "segment \(submit.segment): \(logs[receiver]!)")
+                    #expect(!logs[submitter]!.split(separator: "\n").contains { $0.contains("webhook") && $0.contains(reference) },
+                            "segment \(submit.segment): \(logs[submitter]!)")
+                }
+                let awaits = job.tasks.filter { $0.kind == "await" }
+                #expect(awaits.count == 2 && awaits.allSatisfy { $0.state == .done })
+                // Each worker's /metrics: as many wakes as the other worker submitted, and nothing refused.
+                for name in ["a", "b"] {
+                    let woke = Self.series("clipkit_webhooks_total", ["provider": "kkiai", "outcome": "woke"])
+                    var counts: [String: Double] = [:]
+                    _ = try await eventually(timeout: FleetChainTests.startup) {
+                        counts = Self.webhookCounts(try await Self.metrics(port: metricsPorts[name]!))
+                        return counts[woke, default: 0] >= expectedWakes[name]!
+                    }
+                    #expect(counts[woke, default: 0] == expectedWakes[name]!, "worker \(name): \(counts)")
+                    #expect(counts.keys.allSatisfy { !$0.contains("rejected") && !$0.contains("malformed") }, "worker \(name): \(counts)")
+                }
+                for worker in [a, b] { worker.signal(SIGTERM) }
+                for worker in [a, b] { #expect(await worker.waitForExit(timeout: lease * 10) == 0, "\(worker.log)") }
             }
         } catch {
             await sandbox.stop()
