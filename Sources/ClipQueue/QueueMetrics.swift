@@ -3,9 +3,15 @@ import Metrics
 /// The fleet's metrics, through swift-metrics (served in Prometheus text format at `/metrics`).
 /// Labels are low-cardinality words: provider, kind, state, reason, check. Never a job or chain id.
 public enum QueueMetrics {
-    static func claimed(_ count: Int, seconds: Double) {
-        Counter(label: "clipkit_queue_claims_total").increment(by: count)
+    /// One claim: the steps taken, how long the claim took, and for each step how long it had been due (for an
+    /// `await` step woken by a webhook: from the wake to a worker taking it).
+    static func claimed(_ steps: [ClaimedStep], seconds: Double) {
+        Counter(label: "clipkit_queue_claims_total").increment(by: steps.count)
         Timer(label: "clipkit_queue_claim_duration_seconds").recordNanoseconds(Int64(seconds * 1e9))
+        for step in steps {
+            Timer(label: "clipkit_queue_claim_lag_seconds", dimensions: [("kind", step.kind)])
+                .recordNanoseconds(Int64(step.dueSeconds * 1e9))
+        }
     }
 
     static func leaseLost() { Counter(label: "clipkit_queue_lease_losses_total").increment() }

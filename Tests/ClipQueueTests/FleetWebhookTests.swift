@@ -217,6 +217,8 @@ struct FleetWebhookTests {
                 ])
                 let wakes = try await Self.metrics(port: metricsPort)
                 #expect(wakes[Self.series("clipkit_webhook_wake_duration_seconds_count", ["provider": "kkiai"])] == 1, "\(wakes)")
+                // The woken await step was claimed once (its lag from the wake to the claim is recorded).
+                #expect(wakes[Self.series("clipkit_queue_claim_lag_seconds_count", ["kind": "await"])] == 1, "\(wakes)")
                 worker.signal(SIGTERM)
                 #expect(await worker.waitForExit(timeout: FleetChainTests.lease * 10) == 0, "\(worker.log)")
                 #expect(worker.log.contains("webhook woke 1 step(s)"), "\(worker.log)")
