@@ -25,4 +25,7 @@ public struct ClaimedStep: Sendable, Hashable {
     /// The token every write of this attempt is conditional on.
     public var leaseToken: UUID
     public var leaseOwner: String
+    /// How long the step had been due (since its `scheduled_at`: enqueued, its poll's time, or a webhook's wake)
+    /// when it was claimed: the wait for a free worker or a provider slot.
+    public var dueSeconds: Double = 0
 }

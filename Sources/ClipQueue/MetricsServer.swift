@@ -46,11 +46,16 @@ public struct MetricsServer: Service {
         }
         var serverLogger = logger
         serverLogger.logLevel = .critical
+        let host = self.host
         let app = Application(
             router: router,
             configuration: .init(address: .hostname(host, port: port), serverName: "clipkit-worker"),
+            onServerRunning: { channel in
+                // The port bound, which names a free one when 0 was asked.
+                let bound = channel.localAddress?.port ?? port
+                logger.info("metrics at http://\(host.contains(":") ? "[\(host)]" : host):\(bound)/metrics")
+            },
             logger: serverLogger)
-        logger.info("metrics at http://\(host):\(port)/metrics")
         try await app.run()
     }
 }

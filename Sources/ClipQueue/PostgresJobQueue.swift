@@ -133,15 +133,16 @@ public struct PostgresJobQueue: Sendable {
                 FROM clipkit_jobs j
                 WHERE s.id = ANY(\(chosen)) AND j.id = s.job_id
                 RETURNING s.id, s.job_id, s.job_kind, j.batch, j.spec::text, s.segment, s.kind, s.provider,
-                    s.payload::text, s.client_ref, s.provider_task_id, s.attempt, s.max_attempts, s.lease_token, s.take
+                    s.payload::text, s.client_ref, s.provider_task_id, s.attempt, s.max_attempts, s.lease_token, s.take,
+                    EXTRACT(EPOCH FROM now() - s.scheduled_at)::float8
                 """, logger: logger)
             for try await row in rows.decode(
-                (Int, String, String, String, String, Int, String, String?, String, UUID, String?, Int, Int, UUID, Int).self
+                (Int, String, String, String, String, Int, String, String?, String, UUID, String?, Int, Int, UUID, Int, Double).self
             ) {
                 claimed.append(ClaimedStep(
                     id: row.0, jobID: row.1, jobKind: row.2, batch: row.3, spec: row.4, segment: row.5, kind: row.6,
                     take: row.14, provider: row.7, payload: row.8, clientRef: row.9, providerTaskID: row.10, attempt: row.11,
-                    maxAttempts: row.12, leaseToken: row.13, leaseOwner: owner))
+                    maxAttempts: row.12, leaseToken: row.13, leaseOwner: owner, dueSeconds: max(0, row.15)))
             }
             let jobIDs = Array(Set(claimed.map(\.jobID)))
             try await connection.query(

@@ -3,9 +3,15 @@ import Metrics
 /// The fleet's metrics, through swift-metrics (served in Prometheus text format at `/metrics`).
 /// Labels are low-cardinality words: provider, kind, state, reason, check. Never a job or chain id.
 public enum QueueMetrics {
-    static func claimed(_ count: Int, seconds: Double) {
-        Counter(label: "clipkit_queue_claims_total").increment(by: count)
+    /// One claim: the steps taken, how long the claim took, and for each step how long it had been due (for an
+    /// `await` step woken by a webhook: from the wake to a worker taking it).
+    static func claimed(_ steps: [ClaimedStep], seconds: Double) {
+        Counter(label: "clipkit_queue_claims_total").increment(by: steps.count)
         Timer(label: "clipkit_queue_claim_duration_seconds").recordNanoseconds(Int64(seconds * 1e9))
+        for step in steps {
+            Timer(label: "clipkit_queue_claim_lag_seconds", dimensions: [("kind", step.kind)])
+                .recordNanoseconds(Int64(step.dueSeconds * 1e9))
+        }
     }
 
     static func leaseLost() { Counter(label: "clipkit_queue_lease_losses_total").increment() }
@@ -49,6 +55,17 @@ public enum QueueMetrics {
     /// For executors: a QA check that failed (`duration`, `frozen`, `black`, ...).
     public static func qaFailure(check: String) {
         Counter(label: "clipkit_qa_failures_total", dimensions: [("check", check)]).increment()
+    }
+
+    /// For the webhook listener: one provider callback and its outcome (`woke`, `no_waiting_step`,
+    /// `wake_failed`, `rejected`, `malformed`); for one that woke a step, the seconds from its arrival until
+    /// the step was claimable.
+    public static func webhook(provider: String, outcome: String, seconds: Double) {
+        Counter(label: "clipkit_webhooks_total", dimensions: [("provider", provider), ("outcome", outcome)]).increment()
+        if outcome == "woke" {
+            Timer(label: "clipkit_webhook_wake_duration_seconds", dimensions: [("provider", provider)])
+                .recordNanoseconds(Int64(seconds * 1e9))
+        }
     }
 
     /// Jobs by kind and state (a gauge refreshed from the database before each scrape).

@@ -65,7 +65,7 @@ public final class Worker: Service, Sendable {
                         steps = []
                     }
                     if !steps.isEmpty {
-                        QueueMetrics.claimed(steps.count, seconds: (clock.now - started).seconds)
+                        QueueMetrics.claimed(steps, seconds: (clock.now - started).seconds)
                     }
                     held.withLock { $0.count += steps.count }
                     for step in steps {

@@ -51,8 +51,26 @@ public struct FleetWebhooks: Sendable {
 
 /// A worker's webhook listener: `POST /hooks/PROVIDER/REFERENCE/TOKEN`. A verified callback wakes the
 /// segment's waiting steps through `wake` (the reference and the task id the callback names); anything
-/// else is refused with a 4xx and wakes nothing.
+/// else is refused with a 4xx and wakes nothing. Each callback's outcome is reported once to `observe`.
 public final class FleetWebhookServer: Sendable {
+    /// What became of one callback.
+    public enum Outcome: String, Sendable, CaseIterable {
+        /// Verified, and it made its segment's waiting step claimable.
+        case woke
+        /// Verified, but no step was waiting for it, even after the retries (a late or repeated callback).
+        case noWaitingStep = "no_waiting_step"
+        /// Verified, but the queue could not be reached to wake the step (the poll will find the render).
+        case wakeFailed = "wake_failed"
+        /// Not a callback this fleet issued: a wrong token, or a reference or provider it was not signed for.
+        case rejected
+        /// Not a callback at all: an unknown provider, a reference that is not a UUID, an unreadable body.
+        case malformed
+    }
+
+    /// Reports a callback's outcome: the provider its path names (`unknown` when it names none ClipKit has),
+    /// and the seconds from its arrival to that outcome.
+    public typealias Observe = @Sendable (_ provider: String, _ outcome: Outcome, _ seconds: Double) -> Void
+
     /// The address it listens on, e.g. `http://127.0.0.1:8710`.
     public let localURL: URL
     public let port: Int
@@ -70,40 +88,68 @@ public final class FleetWebhookServer: Sendable {
     /// Binds and starts the listener; returns once it accepts connections.
     /// - Parameter retryDelays: when a callback wakes nothing, it is tried again after these pauses (the
     ///   callback may come before the submit's outcome, and so its `await` step, is recorded).
+    /// - Parameter observe: told each callback's outcome once (for a verified one, when its wake is done).
     public static func start(
         host: String = "127.0.0.1", port: Int, webhooks: FleetWebhooks, logger: Logger,
-        retryDelays: [Double] = [0.5, 1, 2, 4, 8, 15, 30], wake: @escaping Wake
+        retryDelays: [Double] = [0.5, 1, 2, 4, 8, 15, 30], observe: @escaping Observe = { _, _, _ in },
+        wake: @escaping Wake
     ) async throws -> FleetWebhookServer {
         let router = Router(context: BasicRequestContext.self)
         router.post("/hooks/{provider}/{reference}/{token}") { request, context -> Response in
-            guard let provider = ProviderKind(rawValue: try context.parameters.require("provider")),
-                let reference = UUID(uuidString: try context.parameters.require("reference"))
-            else { return Response(status: .notFound) }
+            let arrived = ContinuousClock.now
+            let report: @Sendable (String, Outcome) -> Void = { provider, outcome in
+                observe(provider, outcome, (ContinuousClock.now - arrived) / .seconds(1))
+            }
+            guard let provider = ProviderKind(rawValue: try context.parameters.require("provider")) else {
+                report("unknown", .malformed)
+                return Response(status: .notFound)
+            }
+            guard let reference = UUID(uuidString: try context.parameters.require("reference")) else {
+                report(provider.rawValue, .malformed)
+                return Response(status: .notFound)
+            }
             let token = try context.parameters.require("token")
             let secretHeader = request.headers[HTTPField.Name(WebhookVerifier.piapiSecretHeader)!]
             guard webhooks.isValid(provider: provider, clientRef: reference, token: token, secretHeader: secretHeader) else {
                 logger.warning("webhook refused: not a callback this fleet issued", metadata: ["provider": "\(provider.rawValue)"])
+                report(provider.rawValue, .rejected)
                 return Response(status: .notFound)
             }
-            guard let body = try await BodyReader.collect(request.body, upTo: 4 << 20, within: .seconds(30)) else {
-                return Response(status: .requestTimeout, headers: [.connection: "close"])
+            let body: ByteBuffer
+            do {
+                guard let collected = try await BodyReader.collect(request.body, upTo: 4 << 20, within: .seconds(30)) else {
+                    report(provider.rawValue, .malformed)
+                    return Response(status: .requestTimeout, headers: [.connection: "close"])
+                }
+                body = collected
+            } catch {
+                report(provider.rawValue, .malformed)
+                throw error
             }
             guard let event = try? WebhookEvent.parse(Data(buffer: body), provider: provider), !event.taskID.isEmpty else {
+                report(provider.rawValue, .malformed)
                 return Response(status: .badRequest)
             }
             let taskID = event.taskID
             Task {
+                var failed = false
                 for delay in [0] + retryDelays {
                     if delay > 0 { try? await Task.sleep(for: .seconds(delay)) }
                     do {
                         let woken = try await wake(reference, taskID)
+                        failed = false
                         logger.info("webhook woke \(woken) step(s)", metadata: [
                             "provider": "\(provider.rawValue)", "task": "\(taskID)", "reference": "\(reference)"])
-                        if woken > 0 { return }
+                        if woken > 0 {
+                            report(provider.rawValue, .woke)
+                            return
+                        }
                     } catch {
+                        failed = true
                         logger.warning("webhook: cannot wake the steps of task \(taskID): \(error)")
                     }
                 }
+                report(provider.rawValue, failed ? .wakeFailed : .noWaitingStep)
             }
             return Response(status: .accepted)
         }

@@ -26,7 +26,7 @@ struct WorkerCommand: AsyncParsableCommand {
     @Option(help: "Steps run at once.")
     var concurrency: Int = 2
 
-    @Option(help: "Serve Prometheus metrics at http://127.0.0.1:PORT/metrics.")
+    @Option(help: "Serve Prometheus metrics at http://127.0.0.1:PORT/metrics (0: any free port, logged).")
     var metricsPort: Int?
 
     @Option(help: "Address the metrics server listens on.")
@@ -178,6 +178,9 @@ private struct StartThenRun: Service {
         do {
             server = try await FleetWebhookServer.start(
                 host: listener.host, port: listener.port, webhooks: webhooks, logger: logger,
+                observe: { provider, outcome, seconds in
+                    QueueMetrics.webhook(provider: provider, outcome: outcome.rawValue, seconds: seconds)
+                },
                 wake: { reference, taskID in try await queue.wake(clientRef: reference, providerTaskID: taskID) })
         } catch {
             throw Failure(message: "\(error)")
