@@ -36,7 +36,8 @@ struct ImageLoader: Sendable {
         var request = HTTPClientRequest(url: url)
         request.method = .GET
         do {
-            let response = try await HTTPClient.shared.execute(request, timeout: .seconds(15), logger: logger)
+            // Generous: the image's server may be on the same busy machine (a test's, or ClipKit's own).
+            let response = try await HTTPClient.shared.execute(request, timeout: .seconds(60), logger: logger)
             guard (200..<300).contains(response.status.code) else {
                 throw SandboxError.badRequest("fetching \(url) answered HTTP \(response.status.code)")
             }

@@ -41,7 +41,9 @@ struct GallerySharedPassTests {
         try FixtureFactory.truncate(clip, keeping: 0.6)
         let (result, report) = GalleryAssetRenderer.renderAndValidate(
             path: clip, into: directory.file("assets"), expectations: .none)
-        #expect(report == ClipValidator().validate(path: clip))
+        // The same checks and outcomes as a check apart (where the damage shows first varies with frame threads).
+        let apart = ClipValidator().validate(path: clip)
+        #expect(report.checks.map { [$0.name.rawValue, $0.status.rawValue, $0.actual] } == apart.checks.map { [$0.name.rawValue, $0.status.rawValue, $0.actual] })
         #expect(report.checks.contains { $0.name == .decodes && $0.status == .fail })
         let assets = try result.get()
         #expect(assets.warnings.contains { $0.contains("damaged or cut short") })
