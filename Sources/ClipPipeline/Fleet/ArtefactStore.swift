@@ -1,4 +1,5 @@
 import Foundation
+import NIOCore
 
 /// Where a fleet's clips, last frames and outputs live (`--store`): a folder that every worker reads and
 /// writes directly (local to one machine, or shared by the machines' file system), or an S3-compatible
@@ -128,6 +129,9 @@ public struct ArtefactStore: Sendable, CustomStringConvertible {
         return bucket.presignedURL(method: "GET", key: key, date: Date(), expires: bucket.expires)
     }
 
+    /// How long each request of ``probe(name:)`` may take.
+    static let probeSeconds: Int64 = 15
+
     /// Proves the bucket can be written and read back, with a small object under `.clipkit-probe/NAME`:
     /// a worker calls it before it claims anything, so an unreachable store costs no paid create.
     /// - Throws: ``PipelineError`` in one line naming the store and what failed.
@@ -145,8 +149,9 @@ public struct ArtefactStore: Sendable, CustomStringConvertible {
                 try? FileManager.default.removeItem(atPath: local)
                 try? FileManager.default.removeItem(atPath: fetched)
             }
-            try await bucket.put(file: local, key: bucket.prefix + relative)
-            try await bucket.get(key: bucket.prefix + relative, to: fetched)
+            // A short deadline: the connection to an unreachable server is retried until it passes.
+            try await bucket.put(file: local, key: bucket.prefix + relative, timeout: .seconds(Self.probeSeconds))
+            try await bucket.get(key: bucket.prefix + relative, to: fetched, timeout: .seconds(Self.probeSeconds))
             guard FileManager.default.contents(atPath: fetched) == content else {
                 throw PipelineError("the object read back differs from the one written")
             }

@@ -128,6 +128,11 @@ public struct ChainStepExecutor: Sendable {
         guard step.segment < chain.segments.count else {
             throw PipelineError("segment \(step.segment + 1) is beyond the plan's \(chain.segments.count)")
         }
+        if artefacts.bucket != nil {
+            // A key's folders exist only in the bucket: the worker's cache makes them as needed.
+            try PipelineSession.requireWritableFolder(
+                (job.plan.output as NSString).deletingLastPathComponent, for: "the output", create: true)
+        }
         try PipelineSession.requireOutputLocation(job.plan.output)
         let directory = artefacts.localPath("jobs/\(Self.folderName(job.id))")
         return Context(

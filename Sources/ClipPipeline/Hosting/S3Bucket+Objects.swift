@@ -27,8 +27,10 @@ extension S3Bucket {
     public func address(of key: String) -> String { "s3://\(bucket)/\(key)" }
 
     /// Uploads `file` under `key` (replacing what was there) with a presigned PUT.
+    /// - Parameter timeout: the deadline (an unreachable server is retried until then); default 60 s plus a
+    ///   second per 256 KB.
     /// - Throws: ``PipelineError`` naming the object when the file cannot be read or the server refuses it.
-    public func put(file: String, key: String, client: HTTPClient = .shared) async throws {
+    public func put(file: String, key: String, timeout: TimeAmount? = nil, client: HTTPClient = .shared) async throws {
         let data: Data
         do { data = try Data(contentsOf: URL(fileURLWithPath: file)) } catch {
             throw PipelineError("cannot read \(file) to upload it to \(address(of: key)): \(error.localizedDescription)")
@@ -40,7 +42,7 @@ extension S3Bucket {
         request.body = .bytes(ByteBuffer(bytes: data))
         let response: HTTPClientResponse
         do {
-            response = try await client.execute(request, timeout: Self.timeout(bytes: data.count))
+            response = try await client.execute(request, timeout: timeout ?? Self.timeout(bytes: data.count))
         } catch {
             throw PipelineError("uploading \(address(of: key)) to \(endpointName) failed: \(error)")
         }
@@ -52,13 +54,14 @@ extension S3Bucket {
 
     /// Downloads `key` to `file` with a presigned GET: streamed to `file.partial`, then renamed, so a reader
     /// never sees half a file.
+    /// - Parameter timeout: the deadline for the whole download (default 5 minutes).
     /// - Throws: ``PipelineError``: "no such object" for a missing key, else the HTTP status or transport error.
-    public func get(key: String, to file: String, client: HTTPClient = .shared) async throws {
+    public func get(key: String, to file: String, timeout: TimeAmount = .seconds(300), client: HTTPClient = .shared) async throws {
         var request = HTTPClientRequest(url: presignedURL(method: "GET", key: key, date: Date(), expires: 900).absoluteString)
         request.method = .GET
         let response: HTTPClientResponse
         do {
-            response = try await client.execute(request, timeout: .seconds(300))
+            response = try await client.execute(request, timeout: timeout)
         } catch {
             throw PipelineError("downloading \(address(of: key)) from \(endpointName) failed: \(error)")
         }
