@@ -43,9 +43,13 @@ public struct ArtefactStore: Sendable, CustomStringConvertible {
                 "--store \(text): \"\(name)\" is not a bucket name (3-63 lowercase letters, digits, dots and hyphens): use s3://BUCKET/PREFIX")
         }
         guard !prefix.contains("..") else { throw PipelineError("--store \(text): the prefix may not contain \"..\"") }
-        let bucket = try S3Bucket.configured(
-            name: name, prefix: prefix.isEmpty ? "" : prefix + "/", endpoint: endpoint, region: region, environment: environment)
-        return .bucket(bucket, cache: cache)
+        do {
+            let bucket = try S3Bucket.configured(
+                name: name, prefix: prefix.isEmpty ? "" : prefix + "/", endpoint: endpoint, region: region, environment: environment)
+            return .bucket(bucket, cache: cache)
+        } catch {
+            throw PipelineError("--store \(text): \(error)")
+        }
     }
 
     /// S3's rule for bucket names (the DNS-compatible subset every S3-compatible server takes).
@@ -129,13 +133,13 @@ public struct ArtefactStore: Sendable, CustomStringConvertible {
         return bucket.presignedURL(method: "GET", key: key, date: Date(), expires: bucket.expires)
     }
 
-    /// How long each request of ``probe(name:)`` may take.
-    static let probeSeconds: Int64 = 15
 
     /// Proves the bucket can be written and read back, with a small object under `.clipkit-probe/NAME`:
     /// a worker calls it before it claims anything, so an unreachable store costs no paid create.
+    /// - Parameter seconds: how long each of the two requests may take (the connection to an unreachable
+    ///   server is retried until then).
     /// - Throws: ``PipelineError`` in one line naming the store and what failed.
-    public func probe(name: String) async throws {
+    public func probe(name: String, seconds: Int64 = 15) async throws {
         guard let bucket else { return }
         let relative = ".clipkit-probe/\(name.map { $0.isLetter || $0.isNumber || $0 == "-" ? $0 : "_" })"
         let local = localPath(relative)
@@ -149,9 +153,8 @@ public struct ArtefactStore: Sendable, CustomStringConvertible {
                 try? FileManager.default.removeItem(atPath: local)
                 try? FileManager.default.removeItem(atPath: fetched)
             }
-            // A short deadline: the connection to an unreachable server is retried until it passes.
-            try await bucket.put(file: local, key: bucket.prefix + relative, timeout: .seconds(Self.probeSeconds))
-            try await bucket.get(key: bucket.prefix + relative, to: fetched, timeout: .seconds(Self.probeSeconds))
+            try await bucket.put(file: local, key: bucket.prefix + relative, timeout: .seconds(seconds))
+            try await bucket.get(key: bucket.prefix + relative, to: fetched, timeout: .seconds(seconds))
             guard FileManager.default.contents(atPath: fetched) == content else {
                 throw PipelineError("the object read back differs from the one written")
             }

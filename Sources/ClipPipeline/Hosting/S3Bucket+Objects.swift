@@ -18,7 +18,7 @@ extension S3Bucket {
         guard let id = environment["AWS_ACCESS_KEY_ID"], !id.isEmpty,
             let secret = environment["AWS_SECRET_ACCESS_KEY"], !secret.isEmpty
         else {
-            throw PipelineError("the S3 bucket \(name) needs credentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY")
+            throw PipelineError("the S3 bucket needs credentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY")
         }
         return S3Bucket(endpoint: url, bucket: name, region: region, accessKeyID: id, secretAccessKey: secret, prefix: prefix)
     }

@@ -87,6 +87,9 @@ struct WorkerCommand: AsyncParsableCommand {
             else { throw ValidationError("--public-url must be an http(s) URL, e.g. https://hooks.example.com") }
         }
         if let debugPollDelay, !(debugPollDelay > 0) { throw ValidationError("--debug-poll-delay must be positive") }
+        if workDir != nil, !store.lowercased().hasPrefix("s3://") {
+            throw ValidationError("--work-dir is for an s3:// store; a folder store is the worker's folder")
+        }
     }
 
     func run() async throws {

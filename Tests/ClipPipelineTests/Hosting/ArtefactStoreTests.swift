@@ -70,7 +70,7 @@ struct ArtefactStoreTests {
         let store = try ArtefactStore.parse(
             "s3://clip-fleet/p", cache: directory.path, endpoint: "http://127.0.0.1:9", region: "us-east-1",
             environment: ArtefactStoreTests.credentials)
-        let error = await #expect(throws: PipelineError.self) { try await store.probe(name: "w") }
+        let error = await #expect(throws: PipelineError.self) { try await store.probe(name: "w", seconds: 2) }
         #expect(error?.description.hasPrefix("--store s3://clip-fleet/p: the bucket cannot be written and read back") == true,
                 "\(error?.description ?? "")")
         #expect(error?.description.contains("\n") == false)
