@@ -5,6 +5,7 @@ import ClipSandbox
 import ClipTestSupport
 import Foundation
 import Logging
+import PostgresNIO
 import Testing
 
 /// The fleet on a bucket (`--store s3://bucket/prefix`): real `clipkit worker` processes, each with its own
@@ -121,11 +122,16 @@ struct FleetS3StoreTests {
                 let kkiai = await sandbox.inspect().tasks.filter { $0.provider == .kkiai }
                 #expect(kkiai.filter { $0.startImage?.hasPrefix("data:") == true }.count == 2)
 
-                // No secret, and no signed link, in the queue's rows or the workers' logs.
+                // No secret, and no signed link, in the queue's rows (each step's payload, result and error), its
+                // status or the workers' logs; the queue names the frames by their keys and s3:// addresses.
+                var rows = ""
+                let query: PostgresQuery = "SELECT payload::text || coalesce(result::text, '') || coalesce(error, '') FROM clipkit_steps"
+                for try await (text) in try await queue.client.query(query).decode(String.self) { rows += text + "\n" }
+                #expect(rows.contains("jobs/l/segment-01-last.png") && rows.contains("s3://\(name)/fleet/jobs/l/segment-01-last.png"))
                 let shown = try await runClipKit(["batch", "status", "--queue", WorkerProcess.address(url), "--json"], in: directory.path)
                 #expect(shown.status == 0, "\(shown.stderr)")
                 #expect(shown.stdout.contains("\(store)/l.mp4"))
-                for text in [shown.stdout, a.log, b.log] {
+                for text in [rows, shown.stdout, a.log, b.log] {
                     #expect(!text.contains(Self.credentials["AWS_SECRET_ACCESS_KEY"]!))
                     #expect(!text.contains("X-Amz-Signature"))
                 }

@@ -154,21 +154,29 @@ public struct ChainStepExecutor: Sendable {
             next.submittedAt = next.submittedAt ?? Date().timeIntervalSince1970
             return awaitNext(step, next, context, result: ["task_id": known, "how": "recovered"])
         }
+        // The start frame, signed as a link to the bucket, or a local file (fetched from the bucket if need be:
+        // a store that cannot be read now is tried again later, and nothing is paid meanwhile).
+        var presigned: (link: URL, reference: String)?
+        var localFrame: String?
+        if payload.startImageURL == nil, let frame = payload.startFrame {
+            if context.host.strategy == .s3, let link = artefacts.presignedGET(frame) {
+                // Signed now, so the link is fresh however long the segment waited to be submitted.
+                presigned = (link, frame)
+            } else {
+                do { localFrame = try await artefacts.localFile(for: frame) } catch {
+                    return .retry(seconds: 10, reason: "\(label): the start frame: \(error)")
+                }
+            }
+        }
         let request: GenerationRequest
-        // The presigned link of the start frame and its reference: the queue records the reference, not the link.
-        var presigned: (link: String, reference: String)?
         do {
             var previousFrame: ImageSource?
             if let url = payload.startImageURL.flatMap(URL.init(string:)) {
                 previousFrame = .url(url)
-            } else if let frame = payload.startFrame {
-                if context.host.strategy == .s3, let link = artefacts.presignedGET(frame) {
-                    // Signed now, so the link is fresh however long the segment waited to be submitted.
-                    previousFrame = .url(link)
-                    presigned = (link.absoluteString, frame)
-                } else {
-                    previousFrame = try await context.host.source(for: try await artefacts.localFile(for: frame))
-                }
+            } else if let presigned {
+                previousFrame = .url(presigned.link)
+            } else if let localFrame {
+                previousFrame = try await context.host.source(for: localFrame)
             }
             let host = context.host
             let built = try await ChainEngine.request(
@@ -220,7 +228,8 @@ public struct ChainStepExecutor: Sendable {
         next.taskID = taskID
         next.submittedAt = submittedAt.timeIntervalSince1970
         var recorded = request
-        if let presigned, recorded.startImage?.wireValue == presigned.link,
+        // The queue records where the frame is (`s3://...`), not the signed link.
+        if let presigned, recorded.startImage?.wireValue == presigned.link.absoluteString,
             let address = URL(string: artefacts.address(ofLocal: artefacts.localPath(presigned.reference)))
         {
             recorded.startImage = .url(address)
