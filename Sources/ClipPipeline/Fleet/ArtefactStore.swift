@@ -134,7 +134,7 @@ public struct ArtefactStore: Sendable, CustomStringConvertible {
     }
 
 
-    /// Proves the bucket can be written and read back, with a small object under `.clipkit-probe/NAME`:
+    /// Proves the bucket can be written and read back, with a small object under `.clipkit-probe/NAME` (then deleted):
     /// a worker calls it before it claims anything, so an unreachable store costs no paid create.
     /// - Parameter seconds: how long each of the two requests may take (the connection to an unreachable
     ///   server is retried until then).
@@ -158,6 +158,8 @@ public struct ArtefactStore: Sendable, CustomStringConvertible {
             guard FileManager.default.contents(atPath: fetched) == content else {
                 throw PipelineError("the object read back differs from the one written")
             }
+            // Tidy, not required: a store that lets a worker write but not delete still works.
+            try? await bucket.delete(key: bucket.prefix + relative, timeout: .seconds(seconds))
         } catch {
             throw PipelineError("--store \(description): the bucket cannot be written and read back (\(error))")
         }

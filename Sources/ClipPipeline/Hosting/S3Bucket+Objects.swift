@@ -94,6 +94,23 @@ extension S3Bucket {
         }
     }
 
+    /// Deletes `key` with a presigned DELETE (S3 answers 204 whether or not it was there).
+    /// - Throws: ``PipelineError`` naming the object when the server refuses.
+    public func delete(key: String, timeout: TimeAmount = .seconds(60), client: HTTPClient = .shared) async throws {
+        var request = HTTPClientRequest(url: presignedURL(method: "DELETE", key: key, date: Date(), expires: 900).absoluteString)
+        request.method = .DELETE
+        let response: HTTPClientResponse
+        do {
+            response = try await client.execute(request, timeout: timeout)
+        } catch {
+            throw PipelineError("deleting \(address(of: key)) at \(endpointName) failed: \(error)")
+        }
+        _ = try? await response.body.collect(upTo: 1 << 20)
+        guard (200..<300).contains(response.status.code) else {
+            throw PipelineError("deleting \(address(of: key)) at \(endpointName) failed: HTTP \(response.status.code)")
+        }
+    }
+
     /// The endpoint as errors show it: scheme, host and port only.
     var endpointName: String {
         "\(endpoint.scheme ?? "https")://\(hostHeader)"

@@ -25,7 +25,7 @@ struct WorkerCommand: AsyncParsableCommand {
         valueName: "dir|s3://bucket/prefix"))
     var store: String
 
-    @Option(help: "With an s3:// store: this worker's local working folder, a cache of the bucket (default: a folder per worker in the system's temporary directory).")
+    @Option(help: "With an s3:// store: this worker's local working folder, a cache of the bucket (default: a folder of its own in the system's temporary directory, removed when it exits).")
     var workDir: String?
 
     @Option(help: "With an s3:// store: the S3-compatible endpoint (default: AWS_ENDPOINT_URL, else AWS).")
@@ -159,6 +159,9 @@ struct WorkerCommand: AsyncParsableCommand {
                               successTerminationBehavior: .gracefullyShutdownGroup))
         let group = ServiceGroup(configuration: ServiceGroupConfiguration(
             services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        // The default cache of a bucket store belongs to this process alone (its name is the worker's): gone with it.
+        let temporaryCache = artefacts.bucket != nil && workDir == nil ? artefacts.localRoot : nil
+        defer { if let temporaryCache { try? FileManager.default.removeItem(atPath: temporaryCache) } }
         do {
             try await group.run()
         } catch let error as Failure {
@@ -170,10 +173,12 @@ struct WorkerCommand: AsyncParsableCommand {
         }
     }
 
-    /// A bucket store's default cache: one folder per worker name in the system's temporary directory.
+    /// A bucket store's default cache: a folder of this process's own in the system's temporary directory,
+    /// named after the worker and its process id (two workers given the same --name do not share it).
     static func defaultWorkDirectory(worker: String) -> String {
         let safe = String(worker.map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == "." ? $0 : "_" })
-        return (NSTemporaryDirectory() as NSString).appendingPathComponent("clipkit-worker-\(safe)")
+        let pid = ProcessInfo.processInfo.processIdentifier
+        return (NSTemporaryDirectory() as NSString).appendingPathComponent("clipkit-worker-\(safe)-\(pid)")
     }
 }
 

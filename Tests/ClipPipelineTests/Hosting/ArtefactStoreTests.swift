@@ -95,6 +95,8 @@ struct ArtefactStoreBucketTests {
         }
         let (a, b) = (try store("a"), try store("b"))
         try await a.probe(name: "a")
+        // The probe's object is gone again.
+        await #expect(throws: PipelineError.self) { try await b.localFile(for: ".clipkit-probe/a") }
 
         var bytes = [UInt8](repeating: 0, count: 300_000)
         for index in bytes.indices { bytes[index] = UInt8(truncatingIfNeeded: index &* 2_654_435_761 >> 11) }
