@@ -131,6 +131,7 @@ struct FleetS3StoreTests {
                 let shown = try await runClipKit(["batch", "status", "--queue", WorkerProcess.address(url), "--json"], in: directory.path)
                 #expect(shown.status == 0, "\(shown.stderr)")
                 #expect(shown.stdout.contains("\(store)/l.mp4"))
+                #expect(try await JSONSchemaValidation.violations(of: shown.stdout, schema: "batch-status") == [], "\(shown.stdout)")
                 for text in [rows, shown.stdout, a.log, b.log] {
                     #expect(!text.contains(Self.credentials["AWS_SECRET_ACCESS_KEY"]!))
                     #expect(!text.contains("X-Amz-Signature"))
