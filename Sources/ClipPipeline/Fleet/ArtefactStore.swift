@@ -1,3 +1,4 @@
+import ClipProviders
 import Foundation
 import NIOCore
 
@@ -133,6 +134,17 @@ public struct ArtefactStore: Sendable, CustomStringConvertible {
         return bucket.presignedURL(method: "GET", key: key, date: Date(), expires: bucket.expires)
     }
 
+
+    /// What the queue records for an image sent to a provider: a signed link to this store's bucket becomes its
+    /// `s3://bucket/key` address (a presigned link is a credential until it expires); anything else is kept.
+    public func recorded(_ source: ImageSource?) -> ImageSource? {
+        guard let bucket, case .url(let url)? = source, url.query?.contains("X-Amz-Signature=") == true,
+            url.host == bucket.endpoint.host, url.port == bucket.endpoint.port
+        else { return source }
+        let path = url.path.hasPrefix("/") ? String(url.path.dropFirst()) : url.path
+        let key = bucket.pathStyle && path.hasPrefix(bucket.bucket + "/") ? String(path.dropFirst(bucket.bucket.count + 1)) : path
+        return URL(string: bucket.address(of: key)).map { .url($0) } ?? source
+    }
 
     /// Proves the bucket can be written and read back, with a small object under `.clipkit-probe/NAME` (then deleted):
     /// a worker calls it before it claims anything, so an unreachable store costs no paid create.

@@ -156,12 +156,12 @@ public struct ChainStepExecutor: Sendable {
         }
         // The start frame, signed as a link to the bucket, or a local file (fetched from the bucket if need be:
         // a store that cannot be read now is tried again later, and nothing is paid meanwhile).
-        var presigned: (link: URL, reference: String)?
+        var presigned: URL?
         var localFrame: String?
         if payload.startImageURL == nil, let frame = payload.startFrame {
             if context.host.strategy == .s3, let link = artefacts.presignedGET(frame) {
                 // Signed now, so the link is fresh however long the segment waited to be submitted.
-                presigned = (link, frame)
+                presigned = link
             } else {
                 do { localFrame = try await artefacts.localFile(for: frame) } catch {
                     return .retry(seconds: 10, reason: "\(label): the start frame: \(error)")
@@ -174,7 +174,7 @@ public struct ChainStepExecutor: Sendable {
             if let url = payload.startImageURL.flatMap(URL.init(string:)) {
                 previousFrame = .url(url)
             } else if let presigned {
-                previousFrame = .url(presigned.link)
+                previousFrame = .url(presigned)
             } else if let localFrame {
                 previousFrame = try await context.host.source(for: localFrame)
             }
@@ -227,13 +227,10 @@ public struct ChainStepExecutor: Sendable {
         logger.info("submitted", metadata: ["job": "\(step.jobID)", "segment": "\(step.segment + 1)", "task": "\(taskID)"])
         next.taskID = taskID
         next.submittedAt = submittedAt.timeIntervalSince1970
+        // The queue records where a bucket's image is (`s3://...`), never its signed link.
         var recorded = request
-        // The queue records where the frame is (`s3://...`), not the signed link.
-        if let presigned, recorded.startImage?.wireValue == presigned.link.absoluteString,
-            let address = URL(string: artefacts.address(ofLocal: artefacts.localPath(presigned.reference)))
-        {
-            recorded.startImage = .url(address)
-        }
+        recorded.startImage = artefacts.recorded(request.startImage)
+        recorded.endImage = artefacts.recorded(request.endImage)
         next.request = try? SegmentRunner.requestJSON(recorded)
         return awaitNext(step, next, context, result: ["task_id": taskID, "request": next.request ?? ""])
     }

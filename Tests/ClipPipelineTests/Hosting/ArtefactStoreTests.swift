@@ -1,4 +1,5 @@
 import ClipPipeline
+import ClipProviders
 import ClipTestSupport
 import Foundation
 import Testing
@@ -36,6 +37,18 @@ struct ArtefactStoreTests {
         let given = try ArtefactStore.parse(
             "s3://clip-fleet", cache: "/tmp/w", endpoint: "https://s3.example.com", region: "us-east-1", environment: environment)
         #expect(given.bucket?.endpoint.host == "s3.example.com" && given.bucket?.prefix == "")
+    }
+
+    @Test func aSignedLinkToTheBucketIsRecordedAsItsAddressAndOtherImagesAsTheyAre() throws {
+        let store = try ArtefactStore.parse(
+            "s3://clip-fleet/run", cache: "/tmp/w", endpoint: "http://127.0.0.1:9000", region: "us-east-1",
+            environment: Self.credentials)
+        let link = try #require(store.presignedGET("jobs/c1/segment-01-last.png"))
+        #expect(store.recorded(.url(link)) == .url(URL(string: "s3://clip-fleet/run/jobs/c1/segment-01-last.png")!))
+        let elsewhere = ImageSource.url(URL(string: "https://images.example.com/a.png?X-Amz-Signature=abc")!)
+        #expect(store.recorded(elsewhere) == elsewhere)
+        #expect(store.recorded(.dataURI("data:image/png;base64,AAAA")) == .dataURI("data:image/png;base64,AAAA"))
+        #expect(store.recorded(nil) == nil)
     }
 
     @Test(arguments: ["s3://", "s3://Bad_Bucket/p", "s3://ab/p", "s3://bucket/a/../b"])
