@@ -178,8 +178,9 @@ struct BatchRunTests {
             ["id": "g", "kind": "generate", "provider": "kkiai", "model": "ray-v1", "prompt": "a harbour", "base_url": sandbox.baseURL],
         ], to: file)
         let arguments = ["batch", "run", file, "--json", "--store", "s3://\(bucket)/runs", "--work-dir", directory.file("state")]
-        // Without credentials: one line, before anything is paid for.
-        let refused = try await CLI.running(arguments, environment: Self.keys)
+        // Without credentials (empty, whatever this machine's environment holds): one line, before anything is paid for.
+        let refused = try await CLI.running(
+            arguments, environment: Self.keys.merging(["AWS_ACCESS_KEY_ID": "", "AWS_SECRET_ACCESS_KEY": ""]) { $1 })
         #expect(refused.status == 1 && refused.stderr.split(separator: "\n").count == 1, "\(refused.stderr)")
         #expect(refused.stderr.contains("AWS_ACCESS_KEY_ID"), "\(refused.stderr)")
         #expect(await sandbox.inspect().createCalls.values.reduce(0, +) == 0)
