@@ -107,6 +107,9 @@ struct WorkerCommand: AsyncParsableCommand {
             Output.error("\(error)")
             throw ExitCode.failure
         }
+        // The default cache of a bucket store belongs to this process alone (named after it): gone with it.
+        let temporaryCache = artefacts.bucket != nil && workDir == nil ? artefacts.localRoot : nil
+        defer { if let temporaryCache { try? FileManager.default.removeItem(atPath: temporaryCache) } }
         do {
             try FileManager.default.createDirectory(atPath: artefacts.localRoot, withIntermediateDirectories: true)
         } catch {
@@ -159,9 +162,6 @@ struct WorkerCommand: AsyncParsableCommand {
                               successTerminationBehavior: .gracefullyShutdownGroup))
         let group = ServiceGroup(configuration: ServiceGroupConfiguration(
             services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
-        // The default cache of a bucket store belongs to this process alone (its name is the worker's): gone with it.
-        let temporaryCache = artefacts.bucket != nil && workDir == nil ? artefacts.localRoot : nil
-        defer { if let temporaryCache { try? FileManager.default.removeItem(atPath: temporaryCache) } }
         do {
             try await group.run()
         } catch let error as Failure {
