@@ -42,6 +42,13 @@ public struct MotoServer: Sendable {
     /// Stops the server this test started (never one given from outside).
     public func stop() {
         guard let directory else { return }
+        // Told to end at once (kill(2) does not block): the server goes even when the test process exits before
+        // the clean-up thread below has run, as it may after the last test.
+        if let text = try? String(contentsOfFile: (directory as NSString).appendingPathComponent("pid"), encoding: .utf8),
+            let pid = pid_t(text.trimmingCharacters(in: .whitespacesAndNewlines)), pid > 0
+        {
+            kill(pid, SIGTERM)
+        }
         // Reaped on its own thread: a test's cooperative thread is never blocked.
         let script = Self.repository.appendingPathComponent("scripts/moto.sh").path
         Thread.detachNewThread { _ = try? ChildProcess.runBlocking("/usr/bin/env", ["bash", script, "stop", directory], timeout: 60) }

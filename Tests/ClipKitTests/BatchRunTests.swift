@@ -1,4 +1,5 @@
 import ClipMedia
+import ClipPipeline
 import ClipSandbox
 import ClipTestSupport
 import Foundation
@@ -159,6 +160,55 @@ struct BatchRunTests {
         #expect(start.hasPrefix("\(moto.endpoint.absoluteString)/\(bucket)/") && start.contains("X-Amz-Signature="), "\(start)")
         let run = try #require(try Self.report(result).jobs["s"]?["run_id"] as? String)
         #expect(tasks.last?.startImageSHA256 == (try ChainCommandTests.pixelDigest(directory.file(".clipkit/\(run)/segment-01-last.png"))))
+    }
+
+    @Test(.enabled(if: MotoServer.usable, "moto is not installed: python3 -m pip install 'moto[server]' (scripts/setup.sh)"))
+    func aBucketStoreKeepsTheJournalLocalAndReceivesEachOutput() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        // Small clips on Ray 1.6, which no preset vouches for: QA passes them with a warning.
+        let sandbox = try await SandboxServer.start(SandboxConfiguration(stepDelay: 0, renderScale: 0.125))
+        defer { Task { await sandbox.stop() } }
+        let moto = try await MotoServer.start()
+        defer { moto.stop() }
+        let bucket = "clipkit-batch-\(UUID().uuidString.prefix(8).lowercased())"
+        try await moto.createBucket(bucket)
+        let file = directory.file("jobs.jsonl")
+        try Self.write([
+            ["id": "g", "kind": "generate", "provider": "kkiai", "model": "ray-v1", "prompt": "a harbour", "base_url": sandbox.baseURL],
+        ], to: file)
+        let arguments = ["batch", "run", file, "--json", "--store", "s3://\(bucket)/runs", "--work-dir", directory.file("state")]
+        // Without credentials (empty, whatever this machine's environment holds): one line, before anything is paid for.
+        let refused = try await CLI.running(
+            arguments, environment: Self.keys.merging(["AWS_ACCESS_KEY_ID": "", "AWS_SECRET_ACCESS_KEY": ""]) { $1 })
+        #expect(refused.status == 1 && refused.stderr.split(separator: "\n").count == 1, "\(refused.stderr)")
+        #expect(refused.stderr.contains("AWS_ACCESS_KEY_ID"), "\(refused.stderr)")
+        #expect(await sandbox.inspect().createCalls.values.reduce(0, +) == 0)
+
+        var environment = Self.keys
+        environment["AWS_ACCESS_KEY_ID"] = "AKIAIOSFODNN7EXAMPLE"
+        environment["AWS_SECRET_ACCESS_KEY"] = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
+        environment["AWS_ENDPOINT_URL"] = moto.endpoint.absoluteString
+        let first = try await CLI.running(arguments, environment: environment, timeout: Self.timeout(segments: 1))
+        #expect(first.status == 0, "\(first.stderr)")
+        #expect(try JSONSchemaTests.violations(first.stdout, command: "batch-run") == [])
+        #expect(try Self.report(first).jobs["g"]?["output"] as? String == "s3://\(bucket)/runs/g.mp4")
+        #expect(FileManager.default.fileExists(atPath: directory.file("state/journal.sqlite")))
+        // The object is the clip made here.
+        let store = try ArtefactStore.parse(
+            "s3://\(bucket)/runs", cache: directory.file("fetched"), endpoint: nil, region: "us-east-1", environment: environment)
+        let fetched = try await store.localFile(for: "g.mp4")
+        #expect(FileManager.default.contents(atPath: fetched) == FileManager.default.contents(atPath: directory.file("g.mp4")))
+        #expect(try MediaProbe.probe(path: fetched).video?.frameCount ?? 0 > 0)
+        _ = try await store.localFile(for: "g.clip.json")
+
+        // A rerun pays nothing and names the same object.
+        let again = try await CLI.running(arguments, environment: environment, timeout: Self.timeout(segments: 1))
+        #expect(again.status == 0, "\(again.stderr)")
+        let job = try #require(try Self.report(again).jobs["g"])
+        #expect(job["already_done"] as? Bool == true && job["output"] as? String == "s3://\(bucket)/runs/g.mp4")
+        #expect(await sandbox.inspect().createCalls(for: .kkiai) == 1)
+        for text in [first.stdout, first.stderr, again.stdout] { #expect(!text.contains("wJalrXUtnFEMI")) }
     }
 
     @Test func oneBadJobRefusesTheWholeBatchBeforeAnyCreate() async throws {

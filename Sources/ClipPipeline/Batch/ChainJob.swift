@@ -42,7 +42,8 @@ public struct ChainJob: Sendable, Hashable {
         "frame_hosting", "base_url", "upload_base_url",
     ]
 
-    /// A fleet worker's reading: relative paths are taken from `store`, the folder every worker shares.
+    /// A fleet worker's reading: relative paths are taken from `store`, the folder every worker shares (with a
+    /// bucket store, the worker's local copy of it, ``ArtefactStore/localRoot``).
     public init(spec: String, store: String) throws {
         try self.init(spec: spec, directory: store)
     }

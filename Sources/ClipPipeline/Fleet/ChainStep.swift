@@ -91,9 +91,10 @@ public enum ChainStepOutcome: Sendable, Hashable {
 
 /// What the steps of a segment hand on to each other (stored as the next step's payload).
 struct ChainStepPayload: Codable, Sendable {
-    /// The clips of the segments before this one, in order (in the store).
+    /// The clips of the segments before this one, in order, as ``ArtefactStore`` references (a folder store's
+    /// paths, a bucket store's keys).
     var files: [String] = []
-    /// The previous segment's last frame (a PNG in the store), inlined or hosted at the submit.
+    /// The previous segment's last frame (a PNG in the store, as a reference), inlined or hosted at the submit.
     var startFrame: String?
     /// The same frame, already hosted (a URL), when the host gives URLs.
     var startImageURL: String?
@@ -103,7 +104,7 @@ struct ChainStepPayload: Codable, Sendable {
     /// Seconds since 1970.
     var submittedAt: Double?
     var videoURL: String?
-    /// This take's clip, once downloaded.
+    /// This take's clip, once downloaded (a reference).
     var file: String?
     /// Why this take exists, when it is not the first.
     var retakeReason: String?

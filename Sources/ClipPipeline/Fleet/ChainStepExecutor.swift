@@ -9,8 +9,8 @@ import Logging
 /// (``ChainPlanner``, ``ChainEngine``'s request, last-frame, anchor and join steps, ``SegmentRunner``'s
 /// verification, the QA gate), so a chain comes out the same whether one process or a fleet made it.
 public struct ChainStepExecutor: Sendable {
-    /// Where clips, last frames and outputs live (shared by the workers).
-    public var store: String
+    /// Where clips, last frames and outputs live (shared by the workers): a folder, or a bucket cached locally.
+    public var artefacts: ArtefactStore
     /// Where keys and base URLs come from (`PIAPI_API_KEY`, `CLIPKIT_KKIAI_BASE_URL`, ...), as for the CLI.
     public var environment: [String: String]
     public var library: PresetLibrary
@@ -22,12 +22,23 @@ public struct ChainStepExecutor: Sendable {
     /// the task's age.
     public var pollDelay: Double?
 
+    /// A fleet whose store is the folder `store`.
     public init(
         store: String, environment: [String: String] = ProcessInfo.processInfo.environment,
         library: PresetLibrary = .standard(), logger: Logger = Logger(label: "clipkit.fleet"),
         webhooks: FleetWebhooks? = nil, pollDelay: Double? = nil
     ) {
-        self.store = store
+        self.init(
+            artefacts: .folder(store), environment: environment, library: library, logger: logger, webhooks: webhooks,
+            pollDelay: pollDelay)
+    }
+
+    public init(
+        artefacts: ArtefactStore, environment: [String: String] = ProcessInfo.processInfo.environment,
+        library: PresetLibrary = .standard(), logger: Logger = Logger(label: "clipkit.fleet"),
+        webhooks: FleetWebhooks? = nil, pollDelay: Double? = nil
+    ) {
+        self.artefacts = artefacts
         self.environment = environment
         self.library = library
         self.logger = logger
@@ -76,7 +87,7 @@ public struct ChainStepExecutor: Sendable {
     /// Reads the job, reaches its provider and resolves the whole chain, every request validated: a job that
     /// cannot go through fails here, before the first submit of its first segment.
     func open(_ step: ChainStep) throws -> Context {
-        let job = try ChainJob(spec: step.spec, store: store)
+        let job = try ChainJob(spec: step.spec, store: artefacts.localRoot)
         let kind = job.plan.provider
         let configuration: ProviderConfiguration
         do {
@@ -90,12 +101,20 @@ public struct ChainStepExecutor: Sendable {
                 message: "no API key for \(kind.displayName) on this worker: set \(kind.apiKeyEnvironmentVariable) in its environment")
         }
         let provider = ProviderClients.make(configuration, options: ProviderClientOptions(logger: logger))
-        let strategy = job.frameHosting.resolved(for: provider.capabilities)
-        guard strategy == .dataURI || strategy == .upload else {
-            throw PipelineError(
-                "\(kind.displayName) reads images by URL only and a worker has no public server: the fleet hosts frames inline or by the provider's upload (frame_hosting data-uri or upload)")
+        var strategy = job.frameHosting.resolved(for: provider.capabilities)
+        if strategy == .server || strategy == .s3 {
+            // A worker has no public server; a bucket store hosts frames by presigned GET URLs instead.
+            guard artefacts.bucket != nil else {
+                throw PipelineError(
+                    "\(kind.displayName) reads images by URL only and a worker has no public server: the fleet hosts frames inline or by the provider's upload (frame_hosting data-uri or upload), or from a bucket store (--store s3://BUCKET/PREFIX)")
+            }
+            strategy = .s3
         }
-        let host = try FrameHost(strategy: strategy, provider: provider)
+        let host = try FrameHost(strategy: strategy, provider: provider, bucket: artefacts.hostingBucket)
+        if artefacts.bucket != nil, artefacts.relativeKey(of: job.plan.output) == nil {
+            throw PipelineError(
+                "\"output\" \(job.plan.output) is outside the store: with a bucket store it must be a relative path (its key below \(artefacts))")
+        }
         // A loopback callback URL reaches only a provider on this machine (the sandbox); others are polled.
         let webhooks = webhooks.flatMap { webhooks -> FleetWebhooks? in
             guard kind.profile.webhooks != .none else { return nil }
@@ -109,8 +128,13 @@ public struct ChainStepExecutor: Sendable {
         guard step.segment < chain.segments.count else {
             throw PipelineError("segment \(step.segment + 1) is beyond the plan's \(chain.segments.count)")
         }
+        if artefacts.bucket != nil {
+            // A key's folders exist only in the bucket: the worker's cache makes them as needed.
+            try PipelineSession.requireWritableFolder(
+                (job.plan.output as NSString).deletingLastPathComponent, for: "the output", create: true)
+        }
         try PipelineSession.requireOutputLocation(job.plan.output)
-        let directory = (store as NSString).appendingPathComponent("jobs/\(Self.folderName(job.id))")
+        let directory = artefacts.localPath("jobs/\(Self.folderName(job.id))")
         return Context(
             job: job, chain: chain, provider: provider, configuration: configuration, host: host, directory: directory,
             webhooks: webhooks)
@@ -130,13 +154,29 @@ public struct ChainStepExecutor: Sendable {
             next.submittedAt = next.submittedAt ?? Date().timeIntervalSince1970
             return awaitNext(step, next, context, result: ["task_id": known, "how": "recovered"])
         }
+        // The start frame, signed as a link to the bucket, or a local file (fetched from the bucket if need be:
+        // a store that cannot be read now is tried again later, and nothing is paid meanwhile).
+        var presigned: URL?
+        var localFrame: String?
+        if payload.startImageURL == nil, let frame = payload.startFrame {
+            if context.host.strategy == .s3, let link = artefacts.presignedGET(frame) {
+                // Signed now, so the link is fresh however long the segment waited to be submitted.
+                presigned = link
+            } else {
+                do { localFrame = try await artefacts.localFile(for: frame) } catch {
+                    return .retry(seconds: 10, reason: "\(label): the start frame: \(error)")
+                }
+            }
+        }
         let request: GenerationRequest
         do {
             var previousFrame: ImageSource?
             if let url = payload.startImageURL.flatMap(URL.init(string:)) {
                 previousFrame = .url(url)
-            } else if let frame = payload.startFrame {
-                previousFrame = try await context.host.source(for: frame)
+            } else if let presigned {
+                previousFrame = .url(presigned)
+            } else if let localFrame {
+                previousFrame = try await context.host.source(for: localFrame)
             }
             let host = context.host
             let built = try await ChainEngine.request(
@@ -187,7 +227,11 @@ public struct ChainStepExecutor: Sendable {
         logger.info("submitted", metadata: ["job": "\(step.jobID)", "segment": "\(step.segment + 1)", "task": "\(taskID)"])
         next.taskID = taskID
         next.submittedAt = submittedAt.timeIntervalSince1970
-        next.request = try? SegmentRunner.requestJSON(request)
+        // The queue records where a bucket's image is (`s3://...`), never its signed link.
+        var recorded = request
+        recorded.startImage = artefacts.recorded(request.startImage)
+        recorded.endImage = artefacts.recorded(request.endImage)
+        next.request = try? SegmentRunner.requestJSON(recorded)
         return awaitNext(step, next, context, result: ["task_id": taskID, "request": next.request ?? ""])
     }
 
@@ -287,10 +331,14 @@ public struct ChainStepExecutor: Sendable {
                 },
                 verify: SegmentRunner.verifyVideo)
         }
+        // With a bucket store, the clip is the bucket's from here on: any worker's next step may fetch it.
+        try await artefacts.publish(destination)
         var next = payload
-        next.file = destination
+        next.file = artefacts.reference(forLocal: destination)
         return .done(
-            result: Self.json(["file": destination, "sha256": (try? SegmentRunner.sha256(of: destination)) ?? ""]),
+            result: Self.json([
+                "file": artefacts.address(ofLocal: destination), "sha256": (try? SegmentRunner.sha256(of: destination)) ?? "",
+            ]),
             next: [ChainNextStep(segment: step.segment, kind: .check, take: step.take, provider: nil, payload: next.json, maxAttempts: 3, delay: 0)],
             output: nil, cost: 0)
     }
@@ -298,8 +346,12 @@ public struct ChainStepExecutor: Sendable {
     // MARK: - check
 
     func check(_ step: ChainStep, _ payload: ChainStepPayload, _ context: Context) async -> ChainStepOutcome {
-        guard let file = payload.file else {
+        guard let reference = payload.file else {
             return .failed(reason: "segment \(step.segment + 1): no clip to check", category: "invalid_job")
+        }
+        let file: String
+        do { file = try await artefacts.localFile(for: reference) } catch {
+            return .retry(seconds: 5, reason: "segment \(step.segment + 1): \(error)")
         }
         let expectations = context.chain.segments[step.segment].expectations
         let outcome = await QualityGate.check(file, expectations.expectations)
@@ -325,13 +377,14 @@ public struct ChainStepExecutor: Sendable {
     func handOver(_ step: ChainStep, _ payload: ChainStepPayload, _ context: Context) async throws -> ChainStepOutcome {
         let chain = context.chain
         let plan = chain.plan
-        guard let file = payload.file else {
+        guard let reference = payload.file else {
             return .failed(reason: "segment \(step.segment + 1): no clip to hand over", category: "invalid_job")
         }
-        let files = payload.files + [file]
+        let references = payload.files + [reference]
+        let file = try await artefacts.localFile(for: reference)
         let expectations = chain.segments[step.segment].expectations
         let done = payload.segments + [ChainResult.Segment(
-            segment: step.segment + 1, attempts: step.take, taskID: payload.taskID, file: file, verdict: payload.verdict,
+            segment: step.segment + 1, attempts: step.take, taskID: payload.taskID, file: reference, verdict: payload.verdict,
             generationSeconds: payload.generationSeconds,
             request: ClipSidecar.Request(
                 payload.request.flatMap { try? JSONDecoder().decode(GenerationRequest.self, from: Data($0.utf8)) }
@@ -339,9 +392,9 @@ public struct ChainStepExecutor: Sendable {
                 provider: plan.provider),
             expectations: expectations.expectations, expectationSource: expectations.source, cost: payload.cost)]
         guard step.segment + 1 < plan.segments else {
-            return try await finish(step, payload, context, segments: done, files: files)
+            return try await finish(step, payload, context, segments: done, files: references)
         }
-        var next = ChainStepPayload(files: files, segments: done)
+        var next = ChainStepPayload(files: references, segments: done)
         var result: [String: String] = [:]
         switch chain.segments[step.segment + 1].start {
         case .previousLastFrame:
@@ -349,18 +402,26 @@ public struct ChainStepExecutor: Sendable {
                 String(format: "segment-%02d-last.png", step.segment + 1))
             try await ChainEngine.extractLastFrame(of: file, to: framePath, logger: logger)
             var handed = framePath
-            if plan.colorMatch == .first, step.segment > 0, let first = files.first {
+            if plan.colorMatch == .first, step.segment > 0, let firstReference = references.first {
+                let first = try await artefacts.localFile(for: firstReference)
                 let anchoredPath = (context.directory as NSString).appendingPathComponent(
                     String(format: "segment-%02d-last-anchored.png", step.segment + 1))
                 let anchor = try await MediaWork.run { try ColorAnchor.statistics(ofClipAt: first) }
                 result["anchor"] = try await ChainEngine.anchorFrame(framePath, of: file, to: anchor, writingTo: anchoredPath)
                 handed = anchoredPath
             }
-            next.startFrame = handed
-            let source = try await context.host.source(for: handed)
-            if !source.isDataURI { next.startImageURL = source.wireValue }
-            result["last_frame"] = framePath
-            result["hosted"] = FrameHost.describe(source)
+            try await artefacts.publish(framePath)
+            if handed != framePath { try await artefacts.publish(handed) }
+            next.startFrame = artefacts.reference(forLocal: handed)
+            result["last_frame"] = artefacts.address(ofLocal: framePath)
+            if context.host.strategy == .s3, artefacts.bucket != nil {
+                // The submit signs a GET link to the frame in the store when it sends it.
+                result["hosted"] = "presigned GET of \(artefacts.address(ofLocal: handed))"
+            } else {
+                let source = try await context.host.source(for: handed)
+                if !source.isDataURI { next.startImageURL = source.wireValue }
+                result["hosted"] = FrameHost.describe(source)
+            }
         case .nativeExtend:
             next.previousTaskID = payload.taskID
         case .none, .image:
@@ -381,19 +442,25 @@ public struct ChainStepExecutor: Sendable {
     ) async throws -> ChainStepOutcome {
         let chain = context.chain
         let plan = chain.plan
-        let result = try await MediaWork.run {
-            try ChainEngine.finish(plan, segments: segments, files: files, runID: step.jobID, handoffs: [])
+        // Joined where this worker is: a clip its cache lacks comes from the bucket first.
+        var local: [String] = []
+        for reference in files { local.append(try await artefacts.localFile(for: reference)) }
+        let result = try await MediaWork.run { [local] in
+            try ChainEngine.finish(plan, segments: segments, files: local, runID: step.jobID, handoffs: [])
         }
         try await PipelineSession.writeSidecar(
             result: result, chain: chain, providerURLs: payload.videoURL.map { ["video": $0] },
             generationSeconds: payload.generationSeconds, firstReport: payload.report)
-        var summary: [String: Any] = ["output": plan.output, "segments": files]
+        try await artefacts.publish(ClipSidecar.path(for: plan.output))
+        try await artefacts.publish(plan.output)
+        let output = artefacts.address(ofLocal: plan.output)
+        var summary: [String: Any] = ["output": output, "segments": files]
         if let frames = result.frameCount { summary["frame_count"] = frames }
         if let seams = result.seamFrames { summary["seam_frames"] = seams }
         if let seconds = result.durationSeconds { summary["duration_s"] = seconds }
         let text = (try? JSONSerialization.data(withJSONObject: summary, options: [.sortedKeys, .withoutEscapingSlashes]))
             .map { String(decoding: $0, as: UTF8.self) } ?? "{}"
-        return .done(result: text, next: [], output: plan.output, cost: 0)
+        return .done(result: text, next: [], output: output, cost: 0)
     }
 
     // MARK: - Helpers

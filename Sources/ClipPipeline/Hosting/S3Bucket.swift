@@ -78,7 +78,7 @@ public struct S3Bucket: Sendable {
         return URL(string: "\(scheme)://\(host)\(path)?\(canonicalQuery)&X-Amz-Signature=\(signature)")!
     }
 
-    private var hostHeader: String {
+    var hostHeader: String {
         let host = endpoint.host ?? "s3.amazonaws.com"
         if let port = endpoint.port, !(endpoint.scheme == "https" && port == 443), !(endpoint.scheme == "http" && port == 80) {
             return "\(host):\(port)"

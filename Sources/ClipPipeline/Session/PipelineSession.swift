@@ -9,6 +9,7 @@ public struct HostingSettings: Sendable {
     /// A public base URL (a tunnel) that reaches ClipKit's server.
     public var publicURL: URL?
     public var listenPort: Int
+    /// The S3-compatible endpoint; nil: `AWS_ENDPOINT_URL`, else AWS.
     public var s3Endpoint: URL?
     public var s3Bucket: String?
     public var s3Region: String
@@ -71,13 +72,12 @@ public struct PipelineSession: Sendable {
         }
         var bucket: S3Bucket?
         if strategy == .s3 {
-            let environment = ProcessInfo.processInfo.environment
-            guard let name = hosting.s3Bucket, let endpoint = hosting.s3Endpoint, let id = environment["AWS_ACCESS_KEY_ID"],
-                let secret = environment["AWS_SECRET_ACCESS_KEY"]
-            else {
-                throw PipelineError("--frame-hosting s3 needs --s3-bucket, a valid --s3-endpoint, and AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY")
+            guard let name = hosting.s3Bucket else {
+                throw PipelineError("--frame-hosting s3 needs --s3-bucket (and AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY)")
             }
-            bucket = S3Bucket(endpoint: endpoint, bucket: name, region: hosting.s3Region, accessKeyID: id, secretAccessKey: secret)
+            bucket = try S3Bucket.configured(
+                name: name, endpoint: hosting.s3Endpoint?.absoluteString, region: hosting.s3Region,
+                environment: ProcessInfo.processInfo.environment)
         }
         let host = try FrameHost(strategy: hosting.frameHosting, provider: provider, server: server, bucket: bucket)
         let journal = try journal ?? SQLiteJournal(path: (workDirectory as NSString).appendingPathComponent("journal.sqlite"))

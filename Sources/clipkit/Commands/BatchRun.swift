@@ -26,8 +26,13 @@ extension Batch {
         @Argument(help: "The batch file (JSON lines).")
         var jobs: String
 
-        @Option(help: "The folder for the journal, segments and frames (default: .clipkit beside the batch file).")
+        @Option(help: ArgumentHelp(
+            "The folder for the journal, segments and frames (default: .clipkit beside the batch file); or an S3-compatible bucket, s3://BUCKET/PREFIX, that each output is uploaded to (the journal stays in --work-dir).",
+            valueName: "dir|s3://bucket/prefix"))
         var store: String?
+
+        @Option(help: "With an s3:// store: the local folder for the journal, segments and frames (default: .clipkit beside the batch file).")
+        var workDir: String?
 
         @Option(help: "Jobs run at once.")
         var concurrency: Int = 4
@@ -55,7 +60,7 @@ extension Batch {
             var failed = false
             try await reportingErrors {
                 let batch = try await PreparedBatch.prepare(
-                    file: jobs, store: store, config: config, hosting: try hosting.settings(webhooks: false))
+                    file: jobs, store: store, workDir: workDir, config: config, hosting: try hosting.settings(webhooks: false))
                 let report = await batch.run(concurrency: concurrency)
                 if json {
                     try Output.json(report)
@@ -90,10 +95,16 @@ struct PreparedBatch: Sendable {
     let store: String
     let journal: SQLiteJournal
     let sessions: [PipelineSession]
+    /// With `--store s3://...`: the bucket each chain's output (and its sidecar) is uploaded to, its keys taken
+    /// relative to the batch file's folder.
+    var outputs: ArtefactStore? = nil
 
     /// Reads and checks every line, opens one session per provider endpoint, and resolves every chain.
     /// - Throws: ``Failure``-style errors naming the file and line; nothing is submitted.
-    static func prepare(file: String, store: String?, config: String?, hosting: HostingSettings) async throws -> PreparedBatch {
+    static func prepare(
+        file: String, store: String?, workDir: String? = nil, config: String?, hosting: HostingSettings
+    ) async throws -> PreparedBatch {
+        var hosting = hosting
         let text: String
         do { text = try String(contentsOfFile: file, encoding: .utf8) } catch {
             throw Failure(message: "\(file): cannot read the batch file: \(error.localizedDescription)")
@@ -133,10 +144,32 @@ struct PreparedBatch: Sendable {
             }
         }
 
-        // The store and its journal.
-        let storePath = store ?? (directory as NSString).appendingPathComponent(".clipkit")
-        if storePath.hasPrefix("s3://") {
-            throw Failure(message: "--store \(storePath): batch run keeps its journal in a local folder; an S3 store is for `batch submit` and `worker`")
+        // The store and its journal. A bucket store keeps the journal in a local folder and receives the outputs,
+        // each under its path relative to the batch file (`PREFIX/OUTPUT`), as the fleet's do.
+        var storePath = store ?? (directory as NSString).appendingPathComponent(".clipkit")
+        var bucketOutputs: ArtefactStore?
+        if storePath.lowercased().hasPrefix("s3://") {
+            let bucketStore: ArtefactStore
+            do {
+                bucketStore = try ArtefactStore.parse(
+                    storePath, cache: directory, endpoint: hosting.s3Endpoint?.absoluteString, region: hosting.s3Region,
+                    environment: ProcessInfo.processInfo.environment)
+            } catch { throw Failure(message: "\(error)") }
+            for (line, either) in decoded {
+                if case .chain(let job) = either, bucketStore.relativeKey(of: job.output) == nil {
+                    throw bad(line, "\(job.output) is outside the batch file's folder: with an S3 store, \"output\" must be a relative path (its key below \(bucketStore))")
+                }
+            }
+            // An unreachable bucket is found now, before anything is paid for.
+            do { try await bucketStore.probe(name: "batch-run-\(ProcessInfo.processInfo.processIdentifier)") } catch {
+                throw Failure(message: "\(error)")
+            }
+            // --frame-hosting s3 without --s3-bucket hosts frames in the store's bucket.
+            if hosting.s3Bucket == nil { hosting.s3Bucket = bucketStore.bucket?.bucket }
+            bucketOutputs = bucketStore
+            storePath = workDir ?? (directory as NSString).appendingPathComponent(".clipkit")
+        } else if workDir != nil {
+            throw Failure(message: "--work-dir is for an s3:// store; with a folder store the journal is in --store")
         }
         let storeDirectory = URL(fileURLWithPath: storePath).standardizedFileURL.path
         let journal: SQLiteJournal
@@ -193,7 +226,8 @@ struct PreparedBatch: Sendable {
                 return false
             }
         }
-        return PreparedBatch(name: name, jobs: jobs, store: storeDirectory, journal: journal, sessions: Array(sessions.values))
+        return PreparedBatch(
+            name: name, jobs: jobs, store: storeDirectory, journal: journal, sessions: Array(sessions.values), outputs: bucketOutputs)
     }
 
     /// Runs every job, at most `concurrency` at once, and reports each one's end.
@@ -274,6 +308,18 @@ struct PreparedBatch: Sendable {
             } catch {
                 result.state = .failed
                 result.error = String(describing: error)
+            }
+            if let outputs, result.state == .done {
+                // Uploaded again on a rerun too (cheap), so the bucket has every output the journal says is done.
+                do {
+                    let sidecar = ClipSidecar.path(for: chainJob.output)
+                    if FileManager.default.fileExists(atPath: sidecar) { try await outputs.publish(sidecar) }
+                    try await outputs.publish(chainJob.output)
+                    result.output = outputs.address(ofLocal: chainJob.output)
+                } catch {
+                    result.state = .failed
+                    result.error = "made \(chainJob.output), but \(error)"
+                }
             }
             if let run = try? await journal.runs(output: chainJob.output).first {
                 result.runID = run.id

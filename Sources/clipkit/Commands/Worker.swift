@@ -20,8 +20,19 @@ struct WorkerCommand: AsyncParsableCommand {
     @Option(help: "The queue: postgres://user[:password]@host[:port]/database[?schema=NAME].")
     var queue: String
 
-    @Option(help: "Where clips, last frames and outputs live (a folder shared by the machines, or local to one).")
+    @Option(help: ArgumentHelp(
+        "Where clips, last frames and outputs live: a folder shared by the machines (or local to one), or an S3-compatible bucket, s3://BUCKET/PREFIX (credentials from AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY).",
+        valueName: "dir|s3://bucket/prefix"))
     var store: String
+
+    @Option(help: "With an s3:// store: this worker's local working folder, a cache of the bucket (default: a folder of its own in the system's temporary directory, removed when it exits).")
+    var workDir: String?
+
+    @Option(help: "With an s3:// store: the S3-compatible endpoint (default: AWS_ENDPOINT_URL, else AWS).")
+    var s3Endpoint: String?
+
+    @Option(help: "With an s3:// store: the bucket's region.")
+    var s3Region: String = "us-east-1"
 
     @Option(help: "Steps run at once.")
     var concurrency: Int = 2
@@ -76,6 +87,9 @@ struct WorkerCommand: AsyncParsableCommand {
             else { throw ValidationError("--public-url must be an http(s) URL, e.g. https://hooks.example.com") }
         }
         if let debugPollDelay, !(debugPollDelay > 0) { throw ValidationError("--debug-poll-delay must be positive") }
+        if workDir != nil, !store.lowercased().hasPrefix("s3://") {
+            throw ValidationError("--work-dir is for an s3:// store; a folder store is the worker's folder")
+        }
     }
 
     func run() async throws {
@@ -83,10 +97,30 @@ struct WorkerCommand: AsyncParsableCommand {
         logger.logLevel = ProcessInfo.processInfo.environment["CLIPKIT_LOG"].flatMap(Logger.Level.init(rawValue:)) ?? .info
         let url: QueueURL
         do { url = try QueueURL(parsing: queue) } catch { throw ValidationError(error.description) }
+        let workerName = name ?? WorkerConfiguration.defaultName()
+        let artefacts: ArtefactStore
         do {
-            try FileManager.default.createDirectory(atPath: store, withIntermediateDirectories: true)
+            artefacts = try ArtefactStore.parse(
+                store, cache: workDir ?? Self.defaultWorkDirectory(worker: workerName), endpoint: s3Endpoint, region: s3Region,
+                environment: ProcessInfo.processInfo.environment)
         } catch {
-            Output.error("\(store): cannot create the store: \(error.localizedDescription)")
+            Output.error("\(error)")
+            throw ExitCode.failure
+        }
+        // The default cache of a bucket store belongs to this process alone (named after it): gone with it.
+        let temporaryCache = artefacts.bucket != nil && workDir == nil ? artefacts.localRoot : nil
+        defer { if let temporaryCache { try? FileManager.default.removeItem(atPath: temporaryCache) } }
+        do {
+            try FileManager.default.createDirectory(atPath: artefacts.localRoot, withIntermediateDirectories: true)
+        } catch {
+            Output.error("\(artefacts.localRoot): cannot create the \(artefacts.bucket == nil ? "store" : "work folder"): \(error.localizedDescription)")
+            throw ExitCode.failure
+        }
+        // A bucket that cannot be written and read back is found now, before anything is claimed or paid for.
+        do {
+            try await artefacts.probe(name: workerName)
+        } catch {
+            Output.error("\(error)")
             throw ExitCode.failure
         }
         do {
@@ -101,18 +135,18 @@ struct WorkerCommand: AsyncParsableCommand {
 
         let client = PostgresJobQueue.client(for: url, logger: logger)
         let jobQueue = PostgresJobQueue(client: client, schema: url.schema, logger: logger)
-        guard !WorkerExecutors.registry(store: store, logger: logger).jobKinds.isEmpty else {
+        guard !WorkerExecutors.registry(store: artefacts, logger: logger).jobKinds.isEmpty else {
             Output.error("no step executor is registered: this worker cannot run any kind of job")
             throw ExitCode.failure
         }
         let configuration = WorkerConfiguration(
-            name: name ?? WorkerConfiguration.defaultName(), concurrency: concurrency, leaseSeconds: lease,
+            name: workerName, concurrency: concurrency, leaseSeconds: lease,
             idlePollSeconds: poll, drainSeconds: drain, stepDelaySeconds: debugStepDelay)
-        let (store, pollDelay, workerLogger) = (self.store, debugPollDelay, logger)
+        let (pollDelay, workerLogger) = (debugPollDelay, logger)
         let makeWorker: @Sendable (FleetWebhooks?) -> Worker = { webhooks in
             Worker(
                 queue: jobQueue,
-                registry: WorkerExecutors.registry(store: store, logger: workerLogger, webhooks: webhooks, pollDelay: pollDelay),
+                registry: WorkerExecutors.registry(store: artefacts, logger: workerLogger, webhooks: webhooks, pollDelay: pollDelay),
                 configuration: configuration, logger: workerLogger)
         }
         let listener = webhookPort.map {
@@ -137,6 +171,14 @@ struct WorkerCommand: AsyncParsableCommand {
             Output.error("the worker stopped: \(error)")
             throw ExitCode.failure
         }
+    }
+
+    /// A bucket store's default cache: a folder of this process's own in the system's temporary directory,
+    /// named after the worker and its process id (two workers given the same --name do not share it).
+    static func defaultWorkDirectory(worker: String) -> String {
+        let safe = String(worker.map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == "." ? $0 : "_" })
+        let pid = ProcessInfo.processInfo.processIdentifier
+        return (NSTemporaryDirectory() as NSString).appendingPathComponent("clipkit-worker-\(safe)-\(pid)")
     }
 }
 
@@ -202,14 +244,13 @@ private struct StartThenRun: Service {
 /// jobs one step of one segment at a time (``ChainStepExecutor``), with clips, frames and outputs in `store`.
 enum WorkerExecutors {
     static func registry(
-        store: String, logger: Logger = Logger(label: "clipkit.fleet"), webhooks: FleetWebhooks? = nil, pollDelay: Double? = nil
+        store: ArtefactStore, logger: Logger = Logger(label: "clipkit.fleet"), webhooks: FleetWebhooks? = nil,
+        pollDelay: Double? = nil
     ) -> StepExecutorRegistry {
         var registry = StepExecutorRegistry()
         registry.register(CheckStepExecutor(), forJobKind: "check")
         let chains = ChainFleetExecutor(
-            chain: ChainStepExecutor(
-                store: URL(fileURLWithPath: store).standardizedFileURL.path, logger: logger, webhooks: webhooks,
-                pollDelay: pollDelay))
+            chain: ChainStepExecutor(artefacts: store, logger: logger, webhooks: webhooks, pollDelay: pollDelay))
         registry.register(chains, forJobKind: "extend")
         registry.register(chains, forJobKind: "generate")
         return registry

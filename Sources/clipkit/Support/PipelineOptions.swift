@@ -55,8 +55,8 @@ struct HostingOptions: ParsableArguments {
     @Option(help: "Port for ClipKit's server (0 picks one).")
     var listenPort: Int = 0
 
-    @Option(help: "S3-compatible endpoint for --frame-hosting s3 (credentials from AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY).")
-    var s3Endpoint: String = "https://s3.amazonaws.com"
+    @Option(help: "S3-compatible endpoint for --frame-hosting s3 (default: AWS_ENDPOINT_URL, else AWS; credentials from AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY).")
+    var s3Endpoint: String?
 
     @Option(help: "Bucket for --frame-hosting s3.")
     var s3Bucket: String?
@@ -75,8 +75,14 @@ extension HostingOptions {
             }
             return url
         }
+        let s3Endpoint = try self.s3Endpoint.map { text -> URL in
+            guard let url = URL(string: text), url.scheme == "http" || url.scheme == "https", url.host != nil else {
+                throw PipelineError("--s3-endpoint \(text): not an http(s) URL")
+            }
+            return url
+        }
         return HostingSettings(
-            frameHosting: frameHosting, publicURL: publicURL, listenPort: listenPort, s3Endpoint: URL(string: s3Endpoint),
+            frameHosting: frameHosting, publicURL: publicURL, listenPort: listenPort, s3Endpoint: s3Endpoint,
             s3Bucket: s3Bucket, s3Region: s3Region, webhooks: webhooks)
     }
 }

@@ -10,13 +10,14 @@ final class WorkerProcess: Sendable {
 
     static var executable: URL { ChildProcess.clipkitExecutable }
 
-    /// `environment` is added to the test's own (for example a provider's API key).
+    /// `environment` is added to the test's own (for example a provider's API key). The log goes to
+    /// `logDirectory`, else into the store (a folder).
     init(
         name: String, url: QueueURL, store: String, concurrency: Int = 1, lease: Double, stepDelay: Double = 0,
-        extra: [String] = [], environment: [String: String] = [:]
+        extra: [String] = [], environment: [String: String] = [:], logDirectory: String? = nil
     ) throws {
         self.name = name
-        errPath = (store as NSString).appendingPathComponent("\(name).log")
+        errPath = ((logDirectory ?? store) as NSString).appendingPathComponent("\(name).log")
         process = try ChildProcess.clipkit(
             [
                 "worker", "--queue", Self.address(url), "--store", store, "--name", name,

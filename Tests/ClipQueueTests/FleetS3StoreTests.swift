@@ -1,0 +1,170 @@
+import ClipMedia
+import ClipPipeline
+import ClipQueue
+import ClipSandbox
+import ClipTestSupport
+import Foundation
+import Logging
+import PostgresNIO
+import Testing
+
+/// The fleet on a bucket (`--store s3://bucket/prefix`): real `clipkit worker` processes, each with its own
+/// working folder, against real PostgreSQL, moto (an S3-compatible server) and the sandbox in this process.
+@Suite(
+    .enabled(if: TestDatabase.isAvailable, TestDatabase.skipReason),
+    .enabled(if: MotoServer.usable, "moto is not installed: python3 -m pip install 'moto[server]' (scripts/setup.sh)"),
+    .serialized)
+struct FleetS3StoreTests {
+    static let lease = 3.0
+    /// Generous: a busy machine may take a few seconds to start a process and connect.
+    static let startup = 60.0
+    static let credentials = [
+        "AWS_ACCESS_KEY_ID": "AKIAIOSFODNN7EXAMPLE", "AWS_SECRET_ACCESS_KEY": "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+    ]
+    static let environment = credentials.merging([
+        "KKIAI_API_KEY": SandboxConfiguration.defaultAPIKey, "LUMA_API_KEY": SandboxConfiguration.defaultAPIKey,
+    ]) { $1 }
+
+    static func newBucket(on server: MotoServer) async throws -> String {
+        let name = "clipkit-fleet-\(UUID().uuidString.prefix(8).lowercased())"
+        try await server.createBucket(name)
+        return name
+    }
+
+    static func settled(_ queue: PostgresJobQueue) async throws -> Bool {
+        try await queue.status().jobs.allSatisfy { $0.state == .done || $0.state == .failed || $0.state == .needsAttention }
+    }
+
+    @Test func chainsRunOnABucketStoreAcrossWorkersAndLumaReadsItsFramesThroughPresignedLinks() async throws {
+        let directory = try TemporaryDirectory("clipkit-fleet-s3")
+        defer { directory.remove() }
+        let moto = try await MotoServer.start()
+        defer { moto.stop() }
+        let name = try await Self.newBucket(on: moto)
+        let store = "s3://\(name)/fleet"
+        var logger = Logger(label: "test.sandbox")
+        logger.logLevel = .warning
+        let sandbox = try await SandboxServer.start(SandboxConfiguration(stepDelay: 0, renderScale: 0.125), logger: logger)
+        do {
+            try await TestDatabase.withQueue { (queue: PostgresJobQueue, url: QueueURL) async throws -> Void in
+                // Luma reads images by URL only: its frames are hosted by the bucket. KKIAI takes them inline.
+                let lines = [
+                    #"{"id": "l", "kind": "extend", "provider": "luma", "prompts": ["a red kite", "a red kite over the sea"], "model": "ray-1-6", "segments": 2, "duration": 5, "aspect": "16:9", "output": "l.mp4", "base_url": "\#(sandbox.baseURL)"}"#,
+                    #"{"id": "k", "kind": "extend", "provider": "kkiai", "model": "ray-v1", "prompts": ["a lighthouse at dusk", "the sea at night"], "segments": 3, "duration": 5, "aspect": "16:9", "output": "out/k.mp4", "base_url": "\#(sandbox.baseURL)"}"#,
+                ]
+                let file = directory.file("jobs.jsonl")
+                try lines.joined(separator: "\n").write(toFile: file, atomically: true, encoding: .utf8)
+                let submitted = try await runClipKit(["batch", "submit", file, "--queue", WorkerProcess.address(url)], in: directory.path)
+                #expect(submitted.status == 0, "\(submitted.stderr)")
+
+                // Worker a runs alone until every job's first clip is downloaded (into the bucket), then drains.
+                // Worker b, with an empty folder of its own, does the rest: its hand-overs and joins must fetch
+                // the clips a made from the bucket. One finds the endpoint in --s3-endpoint, the other in
+                // AWS_ENDPOINT_URL.
+                let a = try WorkerProcess(
+                    name: "a", url: url, store: store, concurrency: 2, lease: Self.lease,
+                    extra: ["--work-dir", directory.file("a"), "--s3-endpoint", moto.endpoint.absoluteString],
+                    environment: Self.environment, logDirectory: directory.path)
+                let firstClips = try await eventually(timeout: Self.startup + 60) {
+                    let jobs = try await queue.status().jobs
+                    return jobs.count == 2 && jobs.allSatisfy { job in
+                        job.tasks.contains { $0.segment == 0 && $0.kind == "download" && $0.state == .done }
+                    } || !a.process.isRunning
+                }
+                #expect(firstClips, "\(a.log)")
+                a.signal(SIGTERM)
+                #expect(await a.waitForExit(timeout: Self.lease * 10) == 0, "\(a.log)")
+                var bEnvironment = Self.environment
+                bEnvironment["AWS_ENDPOINT_URL"] = moto.endpoint.absoluteString
+                let b = try WorkerProcess(
+                    name: "b", url: url, store: store, concurrency: 2, lease: Self.lease,
+                    extra: ["--work-dir", directory.file("b")], environment: bEnvironment, logDirectory: directory.path)
+                let settled = try await eventually(timeout: Self.startup + 120) { try await Self.settled(queue) }
+                #expect(settled, "a: \(a.log)\nb: \(b.log)")
+                b.signal(SIGTERM)
+                #expect(await b.waitForExit(timeout: Self.lease * 10) == 0, "\(b.log)")
+
+                let status = try await queue.status()
+                #expect(status.summary.done == 2, "\(status.jobs.compactMap(\.error))")
+                // Exactly one create per segment.
+                #expect(await sandbox.creates(of: .luma).count == 2)
+                #expect(await sandbox.creates(of: .kkiai).count == 3)
+                let bucket = try S3Bucket.configured(
+                    name: name, endpoint: moto.endpoint.absoluteString, region: "us-east-1", environment: Self.credentials)
+                for (id, output, segments) in [("l", "l", 2), ("k", "out/k", 3)] {
+                    let job = try #require(status.jobs.first { $0.id == id })
+                    #expect(job.state == .done, "\(job.error ?? "")")
+                    #expect(job.output == "\(store)/\(output).mp4")
+                    // The first clip was downloaded by a, the join made by b, which fetched that clip from the bucket.
+                    #expect(job.tasks.first { $0.segment == 0 && $0.kind == "download" }?.completedBy == "a")
+                    #expect(job.tasks.first { $0.segment == segments - 1 && $0.kind == "handover" }?.completedBy == "b")
+                    #expect(FileManager.default.fileExists(atPath: directory.file("b/jobs/\(id)/segment-01-take-1.mp4")))
+                    // The output is in the bucket, with every segment's frames but the repeated one at each seam.
+                    let joined = directory.file("fetched-\(id).mp4")
+                    try await bucket.get(key: "fleet/\(output).mp4", to: joined)
+                    let clip = directory.file("fetched-\(id)-segment.mp4")
+                    try await bucket.get(key: "fleet/jobs/\(id)/segment-0\(segments)-take-1.mp4", to: clip)
+                    let segmentFrames = try #require(try MediaProbe.probe(path: clip).video?.frameCount)
+                    #expect(try MediaProbe.probe(path: joined).video?.frameCount == segments * segmentFrames - (segments - 1))
+                    // Its sidecar is there too.
+                    try await bucket.get(key: "fleet/\(output).clip.json", to: directory.file("fetched-\(id).clip.json"))
+                }
+                // Luma's second segment started from the first one's last frame, fetched by the sandbox through a
+                // presigned GET link to the frame in the bucket (on moto).
+                let luma = await sandbox.inspect().tasks.filter { $0.provider == .luma }
+                let second = try #require(luma.first { $0.prompt.contains("over the sea") })
+                let link = try #require(second.startImage.flatMap(URL.init(string:)))
+                #expect(link.host == moto.endpoint.host && link.port == moto.endpoint.port)
+                #expect(link.path == "/\(name)/fleet/jobs/l/segment-01-last.png")
+                #expect(link.query?.contains("X-Amz-Signature=") == true)
+                #expect(second.state == .succeeded && second.startImageSHA256 != nil)
+                // KKIAI's continuations took their frames inline.
+                let kkiai = await sandbox.inspect().tasks.filter { $0.provider == .kkiai }
+                #expect(kkiai.filter { $0.startImage?.hasPrefix("data:") == true }.count == 2)
+
+                // No secret, and no signed link, in the queue's rows (each step's payload, result and error), its
+                // status or the workers' logs; the queue names the frames by their keys and s3:// addresses.
+                var rows = ""
+                let query: PostgresQuery = "SELECT payload::text || coalesce(result::text, '') || coalesce(error, '') FROM clipkit_steps"
+                for try await (text) in try await queue.client.query(query).decode(String.self) { rows += text + "\n" }
+                #expect(rows.contains("jobs/l/segment-01-last.png") && rows.contains("s3://\(name)/fleet/jobs/l/segment-01-last.png"))
+                let shown = try await runClipKit(["batch", "status", "--queue", WorkerProcess.address(url), "--json"], in: directory.path)
+                #expect(shown.status == 0, "\(shown.stderr)")
+                #expect(shown.stdout.contains("\(store)/l.mp4"))
+                #expect(try await JSONSchemaValidation.violations(of: shown.stdout, schema: "batch-status") == [], "\(shown.stdout)")
+                for text in [rows, shown.stdout, a.log, b.log] {
+                    #expect(!text.contains(Self.credentials["AWS_SECRET_ACCESS_KEY"]!))
+                    #expect(!text.contains("X-Amz-Signature"))
+                }
+            }
+        } catch {
+            await sandbox.stop()
+            throw error
+        }
+        await sandbox.stop()
+    }
+
+    @Test func aWorkerWhoseBucketCannotBeReachedExitsInOneLineBeforeClaimingAnything() async throws {
+        let directory = try TemporaryDirectory("clipkit-fleet-s3-down")
+        defer { directory.remove() }
+        try await TestDatabase.withQueue { (queue: PostgresJobQueue, url: QueueURL) async throws -> Void in
+            let line = #"{"id": "k", "kind": "extend", "provider": "kkiai", "prompts": ["a lighthouse"], "segments": 2, "base_url": "http://127.0.0.1:9"}"#
+            let file = directory.file("jobs.jsonl")
+            try line.write(toFile: file, atomically: true, encoding: .utf8)
+            #expect(try await runClipKit(["batch", "submit", file, "--queue", WorkerProcess.address(url)], in: directory.path).status == 0)
+            // Nothing listens on port 9 of loopback.
+            let worker = try WorkerProcess(
+                name: "w", url: url, store: "s3://clip-fleet/p", lease: Self.lease,
+                extra: ["--work-dir", directory.file("w"), "--s3-endpoint", "http://127.0.0.1:9"],
+                environment: Self.environment, logDirectory: directory.path)
+            let status = await worker.waitForExit(timeout: Self.startup + 60)
+            #expect(status != nil && status != 0)
+            let lines = worker.log.split(separator: "\n")
+            #expect(lines.count == 1 && lines.first?.contains("s3://clip-fleet/p: the bucket cannot be written and read back") == true,
+                    "\(worker.log)")
+            #expect(!worker.log.contains(Self.credentials["AWS_SECRET_ACCESS_KEY"]!))
+            let job = try #require(try await queue.job("k"))
+            #expect(job.state == .queued && job.tasks.allSatisfy { $0.attempt == 0 && $0.state == .available })
+        }
+    }
+}
