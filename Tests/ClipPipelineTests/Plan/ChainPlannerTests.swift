@@ -70,7 +70,7 @@ struct ChainPlannerTests {
         let planner = ChainPlanner(
             profile: .kkiai, library: Self.library, hosting: .dataURI, imageSize: { _ in (864, 1152) })
         let image = FileManager.default.temporaryDirectory.appendingPathComponent("start-\(UUID()).png").path
-        FileManager.default.createFile(atPath: image, contents: Data([0]))
+        _ = FileManager.default.createFile(atPath: image, contents: Data([0]))
         defer { try? FileManager.default.removeItem(atPath: image) }
         let chain = try planner.resolve(Self.plan(.kkiai) { $0.startImage = image })
         #expect(chain.segments[0].request.aspectRatio == "3:4")
