@@ -204,6 +204,49 @@ struct FleetChainTests {
         await sandbox.stop()
     }
 
+    @Test func aColourAnchoredChainAnchorsEveryHandOverToSegmentOne() async throws {
+        let segments = 4
+        let directory = try TemporaryDirectory("clipkit-fleet-anchor")
+        defer { directory.remove() }
+        let sandbox = try await Self.sandbox()
+        do {
+            try await TestDatabase.withQueue { (queue: PostgresJobQueue, url: QueueURL) async throws -> Void in
+                let store = directory.file("store")
+                try FileManager.default.createDirectory(atPath: store, withIntermediateDirectories: true)
+                try await Self.submit(
+                    [Self.line("a", sandbox: sandbox, segments: segments, extra: #", "color_match": "first""#)], url: url, in: directory)
+                let worker = try WorkerProcess(name: "w", url: url, store: store, lease: Self.lease, environment: Self.environment)
+                #expect(
+                    try await eventually(timeout: Double(segments) * 10 + Self.startup) { try await Self.settled(queue) }, "\(worker.log)")
+                worker.signal(SIGTERM)
+                #expect(await worker.waitForExit(timeout: Self.lease * 10) == 0, "\(worker.log)")
+                let job = try #require(try await queue.job("a"))
+                #expect(job.state == .done, "\(job.error ?? "")")
+
+                // `--color-match first`: from segment 2's hand-over on, the frame handed over is the last frame
+                // corrected from its clip's closing colours to segment 1's. The fleet measures segment 1 once and
+                // carries the measurement from hand-over to hand-over; each anchored frame must be exactly what
+                // a fresh measurement of segment 1 gives.
+                let folder = "\(store)/jobs/a/"
+                let anchor = try ColorAnchor.statistics(ofClipAt: folder + "segment-01-take-1.mp4")
+                for segment in 2..<segments {
+                    let clip = folder + String(format: "segment-%02d-take-1.mp4", segment)
+                    let plain = try ImageCodec.read(path: folder + String(format: "segment-%02d-last.png", segment))
+                    let handed = try ImageCodec.read(path: folder + String(format: "segment-%02d-last-anchored.png", segment))
+                    let expected = ColorAnchor.correct(plain, clip: try ColorAnchor.closingStatistics(ofClipAt: clip), anchor: anchor)
+                    #expect(handed.pixels == expected.pixels, "segment \(segment)'s hand-over")
+                    #expect(handed.pixels != plain.pixels, "segment \(segment)'s hand-over was corrected")
+                }
+                // Every continuation was sent an image: the anchored frames above, and segment 1's plain last frame.
+                #expect(await sandbox.inspect().tasks.filter { $0.startImageSHA256 != nil }.count == segments - 1)
+            }
+        } catch {
+            await sandbox.stop()
+            throw error
+        }
+        await sandbox.stop()
+    }
+
     @Test func anExtendJobThatCannotGoThroughFailsBeforeItsFirstSubmitWhileAGenerateJobBesideItRuns() async throws {
         let directory = try TemporaryDirectory("clipkit-fleet-invalid")
         defer { directory.remove() }

@@ -1,3 +1,4 @@
+import ClipMedia
 import ClipProviders
 import Foundation
 
@@ -117,13 +118,17 @@ struct ChainStepPayload: Codable, Sendable {
     var report: String?
     /// The finished segments before this one, for the output's sidecar.
     var segments: [ChainResult.Segment] = []
+    /// Segment 1's colour statistics, the anchor of `--color-match first`: measured at the first hand-over
+    /// that needs them and carried on, so no later hand-over (on any worker) decodes segment 1 again.
+    var colorAnchor: ColorStatistics?
 
     init(
         files: [String] = [], startFrame: String? = nil, startImageURL: String? = nil, previousTaskID: String? = nil,
         taskID: String? = nil, submittedAt: Double? = nil, videoURL: String? = nil, file: String? = nil,
-        retakeReason: String? = nil, segments: [ChainResult.Segment] = []
+        retakeReason: String? = nil, segments: [ChainResult.Segment] = [], colorAnchor: ColorStatistics? = nil
     ) {
         self.segments = segments
+        self.colorAnchor = colorAnchor
         self.files = files
         self.startFrame = startFrame
         self.startImageURL = startImageURL
@@ -146,6 +151,7 @@ struct ChainStepPayload: Codable, Sendable {
         case retakeReason = "retake_reason"
         case request, cost, verdict, report, segments
         case generationSeconds = "generation_s"
+        case colorAnchor = "color_anchor"
     }
 
     /// A first segment's submit starts from `{}`.
@@ -166,6 +172,7 @@ struct ChainStepPayload: Codable, Sendable {
         verdict = try c.decodeIfPresent(String.self, forKey: .verdict)
         report = try c.decodeIfPresent(String.self, forKey: .report)
         segments = try c.decodeIfPresent([ChainResult.Segment].self, forKey: .segments) ?? []
+        colorAnchor = try c.decodeIfPresent(ColorStatistics.self, forKey: .colorAnchor)
     }
 
     static func decode(_ text: String) throws -> ChainStepPayload {
@@ -182,6 +189,6 @@ struct ChainStepPayload: Codable, Sendable {
     func forRetake(because reason: String) -> ChainStepPayload {
         ChainStepPayload(
             files: files, startFrame: startFrame, startImageURL: startImageURL, previousTaskID: previousTaskID,
-            retakeReason: reason, segments: segments)
+            retakeReason: reason, segments: segments, colorAnchor: colorAnchor)
     }
 }

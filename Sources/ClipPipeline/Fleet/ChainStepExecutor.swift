@@ -394,7 +394,7 @@ public struct ChainStepExecutor: Sendable {
         guard step.segment + 1 < plan.segments else {
             return try await finish(step, payload, context, segments: done, files: references)
         }
-        var next = ChainStepPayload(files: references, segments: done)
+        var next = ChainStepPayload(files: references, segments: done, colorAnchor: payload.colorAnchor)
         var result: [String: String] = [:]
         switch chain.segments[step.segment + 1].start {
         case .previousLastFrame:
@@ -403,10 +403,16 @@ public struct ChainStepExecutor: Sendable {
             try await ChainEngine.extractLastFrame(of: file, to: framePath, logger: logger)
             var handed = framePath
             if plan.colorMatch == .first, step.segment > 0, let firstReference = references.first {
-                let first = try await artefacts.localFile(for: firstReference)
                 let anchoredPath = (context.directory as NSString).appendingPathComponent(
                     String(format: "segment-%02d-last-anchored.png", step.segment + 1))
-                let anchor = try await MediaWork.run { try ColorAnchor.statistics(ofClipAt: first) }
+                let anchor: ColorStatistics
+                if let carried = payload.colorAnchor {
+                    anchor = carried
+                } else {
+                    let first = try await artefacts.localFile(for: firstReference)
+                    anchor = try await MediaWork.run { try ColorAnchor.statistics(ofClipAt: first) }
+                }
+                next.colorAnchor = anchor
                 result["anchor"] = try await ChainEngine.anchorFrame(framePath, of: file, to: anchor, writingTo: anchoredPath)
                 handed = anchoredPath
             }
