@@ -23,6 +23,7 @@ struct FleetS3StoreTests {
     ]
     static let environment = credentials.merging([
         "KKIAI_API_KEY": SandboxConfiguration.defaultAPIKey, "LUMA_API_KEY": SandboxConfiguration.defaultAPIKey,
+        "PIXWITH_API_KEY": SandboxConfiguration.defaultAPIKey,
     ]) { $1 }
 
     static func newBucket(on server: MotoServer) async throws -> String {
@@ -35,7 +36,7 @@ struct FleetS3StoreTests {
         try await queue.status().jobs.allSatisfy { $0.state == .done || $0.state == .failed || $0.state == .needsAttention }
     }
 
-    @Test func chainsRunOnABucketStoreAcrossWorkersAndLumaReadsItsFramesThroughPresignedLinks() async throws {
+    @Test func chainsRunOnABucketStoreAcrossWorkersAndLumaAndPixwithReadTheirFramesThroughPresignedLinks() async throws {
         let directory = try TemporaryDirectory("clipkit-fleet-s3")
         defer { directory.remove() }
         let moto = try await MotoServer.start()
@@ -45,9 +46,14 @@ struct FleetS3StoreTests {
         var logger = Logger(label: "test.sandbox")
         logger.logLevel = .warning
         let sandbox = try await SandboxServer.start(SandboxConfiguration(stepDelay: 0, renderScale: 0.125), logger: logger)
+        let fullSize = try await SandboxServer.start(SandboxConfiguration(stepDelay: 0), logger: logger)
+        defer { Task { await fullSize.stop() } }
         do {
             try await TestDatabase.withQueue { (queue: PostgresJobQueue, url: QueueURL) async throws -> Void in
-                // Luma reads images by URL only: its frames are hosted by the bucket. KKIAI takes them inline.
+                // Luma and Pixwith read images by URL only: their frames are hosted by the bucket. KKIAI takes them
+                // inline. (Pixwith has Ray 2 only, whose QA expects the sizes Pixwith delivers: its own sandbox
+                // renders them at full size, at 540p; its job is submitted once worker b runs, and b makes it all.)
+                let pixwith = #"{"id": "p", "kind": "extend", "provider": "pixwith", "prompts": ["a paper boat", "a paper boat on a pond"], "segments": 2, "duration": 5, "aspect": "16:9", "resolution": "540p", "output": "p.mp4", "base_url": "\#(fullSize.baseURL)"}"#
                 let lines = [
                     #"{"id": "l", "kind": "extend", "provider": "luma", "prompts": ["a red kite", "a red kite over the sea"], "model": "ray-1-6", "segments": 2, "duration": 5, "aspect": "16:9", "output": "l.mp4", "base_url": "\#(sandbox.baseURL)"}"#,
                     #"{"id": "k", "kind": "extend", "provider": "kkiai", "model": "ray-v1", "prompts": ["a lighthouse at dusk", "the sea at night"], "segments": 3, "duration": 5, "aspect": "16:9", "output": "out/k.mp4", "base_url": "\#(sandbox.baseURL)"}"#,
@@ -79,24 +85,30 @@ struct FleetS3StoreTests {
                 let b = try WorkerProcess(
                     name: "b", url: url, store: store, concurrency: 2, lease: Self.lease,
                     extra: ["--work-dir", directory.file("b")], environment: bEnvironment, logDirectory: directory.path)
+                try pixwith.write(toFile: directory.file("pixwith.jsonl"), atomically: true, encoding: .utf8)
+                let added = try await runClipKit(
+                    ["batch", "submit", directory.file("pixwith.jsonl"), "--queue", WorkerProcess.address(url)], in: directory.path)
+                #expect(added.status == 0, "\(added.stderr)")
                 let settled = try await eventually(timeout: Self.startup + 120) { try await Self.settled(queue) }
                 #expect(settled, "a: \(a.log)\nb: \(b.log)")
                 b.signal(SIGTERM)
                 #expect(await b.waitForExit(timeout: Self.lease * 10) == 0, "\(b.log)")
 
                 let status = try await queue.status()
-                #expect(status.summary.done == 2, "\(status.jobs.compactMap(\.error))")
+                #expect(status.summary.done == 3, "\(status.jobs.compactMap(\.error))")
                 // Exactly one create per segment.
                 #expect(await sandbox.creates(of: .luma).count == 2)
                 #expect(await sandbox.creates(of: .kkiai).count == 3)
+                #expect(await fullSize.creates(of: .pixwith).count == 2)
                 let bucket = try S3Bucket.configured(
                     name: name, endpoint: moto.endpoint.absoluteString, region: "us-east-1", environment: Self.credentials)
-                for (id, output, segments) in [("l", "l", 2), ("k", "out/k", 3)] {
+                for (id, output, segments) in [("l", "l", 2), ("k", "out/k", 3), ("p", "p", 2)] {
                     let job = try #require(status.jobs.first { $0.id == id })
                     #expect(job.state == .done, "\(job.error ?? "")")
                     #expect(job.output == "\(store)/\(output).mp4")
-                    // The first clip was downloaded by a, the join made by b, which fetched that clip from the bucket.
-                    #expect(job.tasks.first { $0.segment == 0 && $0.kind == "download" }?.completedBy == "a")
+                    // The first clip was downloaded by a (but p's, all b's), the join made by b, which fetched that
+                    // clip from the bucket.
+                    #expect(job.tasks.first { $0.segment == 0 && $0.kind == "download" }?.completedBy == (id == "p" ? "b" : "a"))
                     #expect(job.tasks.first { $0.segment == segments - 1 && $0.kind == "handover" }?.completedBy == "b")
                     #expect(FileManager.default.fileExists(atPath: directory.file("b/jobs/\(id)/segment-01-take-1.mp4")))
                     // The output is in the bucket, with every segment's frames but the repeated one at each seam.
@@ -109,15 +121,17 @@ struct FleetS3StoreTests {
                     // Its sidecar is there too.
                     try await bucket.get(key: "fleet/\(output).clip.json", to: directory.file("fetched-\(id).clip.json"))
                 }
-                // Luma's second segment started from the first one's last frame, fetched by the sandbox through a
+                // Each second segment started from the first one's last frame, fetched by the sandbox through a
                 // presigned GET link to the frame in the bucket (on moto).
-                let luma = await sandbox.inspect().tasks.filter { $0.provider == .luma }
-                let second = try #require(luma.first { $0.prompt.contains("over the sea") })
-                let link = try #require(second.startImage.flatMap(URL.init(string:)))
-                #expect(link.host == moto.endpoint.host && link.port == moto.endpoint.port)
-                #expect(link.path == "/\(name)/fleet/jobs/l/segment-01-last.png")
-                #expect(link.query?.contains("X-Amz-Signature=") == true)
-                #expect(second.state == .succeeded && second.startImageSHA256 != nil)
+                for (provider, id, prompt, server) in [(SandboxProvider.luma, "l", "over the sea", sandbox), (.pixwith, "p", "on a pond", fullSize)] {
+                    let tasks = await server.inspect().tasks.filter { $0.provider == provider }
+                    let second = try #require(tasks.first { $0.prompt.contains(prompt) }, "\(provider)")
+                    let link = try #require(second.startImage.flatMap(URL.init(string:)), "\(provider)")
+                    #expect(link.host == moto.endpoint.host && link.port == moto.endpoint.port)
+                    #expect(link.path == "/\(name)/fleet/jobs/\(id)/segment-01-last.png")
+                    #expect(link.query?.contains("X-Amz-Signature=") == true)
+                    #expect(second.state == .succeeded && second.startImageSHA256 != nil, "\(provider)")
+                }
                 // KKIAI's continuations took their frames inline.
                 let kkiai = await sandbox.inspect().tasks.filter { $0.provider == .kkiai }
                 #expect(kkiai.filter { $0.startImage?.hasPrefix("data:") == true }.count == 2)
