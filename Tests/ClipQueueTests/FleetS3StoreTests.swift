@@ -3,6 +3,7 @@ import ClipPipeline
 import ClipQueue
 import ClipSandbox
 import ClipTestSupport
+import Crypto
 import Foundation
 import Logging
 import PostgresNIO
@@ -150,6 +151,80 @@ struct FleetS3StoreTests {
                     #expect(!text.contains(Self.credentials["AWS_SECRET_ACCESS_KEY"]!))
                     #expect(!text.contains("X-Amz-Signature"))
                 }
+            }
+        } catch {
+            await sandbox.stop()
+            throw error
+        }
+        await sandbox.stop()
+    }
+
+    @Test func startImagesSubmittedWithTheStoreReachAWorkerThatNeverSawThem() async throws {
+        let directory = try TemporaryDirectory("clipkit-fleet-s3-inputs")
+        defer { directory.remove() }
+        let moto = try await MotoServer.start()
+        defer { moto.stop() }
+        let name = try await Self.newBucket(on: moto)
+        let store = "s3://\(name)/fleet"
+        var logger = Logger(label: "test.sandbox")
+        logger.logLevel = .warning
+        let sandbox = try await SandboxServer.start(SandboxConfiguration(stepDelay: 0, renderScale: 0.125), logger: logger)
+        do {
+            try await TestDatabase.withQueue { (queue: PostgresJobQueue, url: QueueURL) async throws -> Void in
+                // The product shot lives only beside the batch file, on the submitting machine.
+                let submitter = directory.file("submitter")
+                try FileManager.default.createDirectory(atPath: submitter, withIntermediateDirectories: true)
+                var pixels: [UInt8] = []
+                for y in 0..<90 { for x in 0..<160 { pixels += [UInt8(x), UInt8(y * 2), UInt8((x + y) % 256)] } }
+                let product = RGBImage(width: 160, height: 90, pixels: pixels)
+                try ImageCodec.write(product, to: submitter + "/product.png", as: .png)
+                let digest = SHA256.hash(data: Data(product.pixels)).map { String(format: "%02x", $0) }.joined()
+                let lines = [
+                    #"{"id": "k", "kind": "generate", "provider": "kkiai", "model": "ray-v1", "prompt": "a teapot on a table", "start_image": "product.png", "duration": 5, "aspect": "16:9", "base_url": "\#(sandbox.baseURL)"}"#,
+                    #"{"id": "l", "kind": "generate", "provider": "luma", "model": "ray-1-6", "prompt": "a teapot on a shelf", "start_image": "product.png", "duration": 5, "aspect": "16:9", "base_url": "\#(sandbox.baseURL)"}"#,
+                ]
+                try lines.joined(separator: "\n").write(toFile: submitter + "/jobs.jsonl", atomically: true, encoding: .utf8)
+                var environment = Self.credentials
+                environment["AWS_ENDPOINT_URL"] = moto.endpoint.absoluteString
+
+                // A missing image refuses the whole file before anything is enqueued.
+                try (lines[0] + "\n" + lines[1].replacingOccurrences(of: "product.png", with: "missing.png"))
+                    .write(toFile: submitter + "/bad.jsonl", atomically: true, encoding: .utf8)
+                let refused = try await runClipKit(
+                    ["batch", "submit", submitter + "/bad.jsonl", "--queue", WorkerProcess.address(url), "--store", store],
+                    in: directory.path, environment: environment)
+                #expect(refused.status != 0)
+                #expect(refused.stderr.contains("bad.jsonl:2") && refused.stderr.contains("missing.png"), "\(refused.stderr)")
+                #expect(try await queue.status().jobs.isEmpty)
+
+                let submitted = try await runClipKit(
+                    ["batch", "submit", submitter + "/jobs.jsonl", "--queue", WorkerProcess.address(url), "--store", store],
+                    in: directory.path, environment: environment)
+                #expect(submitted.status == 0, "\(submitted.stderr)")
+                // The queue names the image in the bucket, never by the submitting machine's path.
+                var specs = ""
+                for try await (text) in try await queue.client.query("SELECT spec::text FROM clipkit_jobs").decode(String.self) {
+                    specs += text + "\n"
+                }
+                #expect(specs.contains("\(store)/inputs/") && !specs.contains(submitter), "\(specs)")
+
+                let worker = try WorkerProcess(
+                    name: "w", url: url, store: store, lease: Self.lease,
+                    extra: ["--work-dir", directory.file("w"), "--s3-endpoint", moto.endpoint.absoluteString],
+                    environment: Self.environment, logDirectory: directory.path)
+                #expect(try await eventually(timeout: Self.startup + 60) { try await Self.settled(queue) }, "\(worker.log)")
+                worker.signal(SIGTERM)
+                #expect(await worker.waitForExit(timeout: Self.lease * 10) == 0, "\(worker.log)")
+                let status = try await queue.status()
+                #expect(status.summary.done == 2, "\(status.jobs.compactMap(\.error))")
+                // Both providers were given exactly the product shot: KKIAI inline, Luma by a presigned link on the bucket.
+                let tasks = await sandbox.inspect().tasks
+                #expect(tasks.count == 2)
+                for task in tasks {
+                    #expect(task.startImageSHA256 == digest, "\(task.provider)")
+                }
+                let luma = try #require(tasks.first { $0.provider == .luma }?.startImage.flatMap(URL.init(string:)))
+                #expect(luma.host == moto.endpoint.host && luma.port == moto.endpoint.port)
             }
         } catch {
             await sandbox.stop()

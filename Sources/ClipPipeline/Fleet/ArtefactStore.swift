@@ -1,4 +1,5 @@
 import ClipProviders
+import Crypto
 import Foundation
 import NIOCore
 
@@ -125,6 +126,44 @@ public struct ArtefactStore: Sendable, CustomStringConvertible {
     /// `s3://bucket/prefix/key`.
     public func address(ofLocal path: String) -> String {
         guard let bucket, let relative = relativeKey(of: path) else { return path }
+        return bucket.address(of: bucket.prefix + relative)
+    }
+
+    /// The reference (a key below the prefix) of an `s3://bucket/prefix/key` address in this store's bucket; nil
+    /// for any other text.
+    public func reference(forAddress address: String) -> String? {
+        guard let bucket else { return nil }
+        let root = bucket.address(of: bucket.prefix)
+        guard address.hasPrefix(root), address.count > root.count else { return nil }
+        return String(address.dropFirst(root.count))
+    }
+
+    /// Puts a user's input file (a job's start or end image) in the store, so every worker can read it: under
+    /// `inputs/`, named by its content (`inputs/SHA-NAME`). Returns what a job line names it by: the
+    /// bucket's `s3://` address, or the path in a folder store.
+    /// - Throws: ``PipelineError`` when the file cannot be read, copied or uploaded.
+    public func publishInput(_ path: String) async throws -> String {
+        let data: Data
+        do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
+            throw PipelineError("\(path): cannot read it (\(error.localizedDescription))")
+        }
+        let digest = SHA256.hash(data: data).prefix(8).map { String(format: "%02x", $0) }.joined()
+        let name = (path as NSString).lastPathComponent.map { $0.isLetter || $0.isNumber || "-_.".contains($0) ? $0 : "_" }
+        let relative = "inputs/\(digest)-\(String(name))"
+        guard let bucket else {
+            let destination = localPath(relative)
+            if !FileManager.default.fileExists(atPath: destination) {
+                do {
+                    try FileManager.default.createDirectory(
+                        atPath: (destination as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+                    try data.write(to: URL(fileURLWithPath: destination), options: .atomic)
+                } catch {
+                    throw PipelineError("\(path): cannot copy it into the store \(localRoot) (\(error.localizedDescription))")
+                }
+            }
+            return destination
+        }
+        try await bucket.put(file: path, key: bucket.prefix + relative)
         return bucket.address(of: bucket.prefix + relative)
     }
 

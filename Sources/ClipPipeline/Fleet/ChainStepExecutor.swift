@@ -61,6 +61,14 @@ public struct ChainStepExecutor: Sendable {
     /// Runs one step. Throws only when the lease was lost (from ``ChainStepLease``) or on an unexpected error
     /// (the worker retries the step later); every expected failure is an outcome.
     public func execute(_ step: ChainStep, lease: any ChainStepLease) async throws -> ChainStepOutcome {
+        var step = step
+        do {
+            step.spec = try await localizingInputs(step.spec)
+        } catch let error as InputUnavailable {
+            return .retry(seconds: 10, reason: "job \(step.jobID): \(error.message)")
+        } catch {
+            return .failed(reason: "job \(step.jobID): \(error); nothing was submitted", category: "invalid_job")
+        }
         let context: Context
         do {
             context = try open(step)
@@ -83,6 +91,35 @@ public struct ChainStepExecutor: Sendable {
     }
 
     struct ConfigurationFailure: Error { var message: String }
+    /// An input in the store could not be fetched now (the step is tried again; nothing is paid meanwhile).
+    struct InputUnavailable: Error { var message: String }
+
+    /// The job line with its start and end images in this worker's reach: an image `batch submit --store` put
+    /// in the bucket (`s3://bucket/prefix/inputs/...`) is replaced by its local copy, fetched into the cache when
+    /// the cache lacks it. Paths and URLs are left as they are.
+    /// - Throws: ``InputUnavailable`` when the bucket cannot give the image now; ``PipelineError`` for an
+    ///   `s3://` image outside this worker's store.
+    func localizingInputs(_ spec: String) async throws -> String {
+        guard spec.contains("\"s3://"),
+            var object = try? JSONSerialization.jsonObject(with: Data(spec.utf8)) as? [String: Any]
+        else { return spec }
+        var changed = false
+        for key in ["start_image", "end_image"] {
+            guard let address = object[key] as? String, address.lowercased().hasPrefix("s3://") else { continue }
+            guard let reference = artefacts.reference(forAddress: address) else {
+                throw PipelineError("\"\(key)\" \(address) is not in this worker's store (\(artefacts)): workers read inputs from their --store")
+            }
+            do {
+                object[key] = try await artefacts.localFile(for: reference)
+            } catch {
+                throw InputUnavailable(message: "\"\(key)\": \(error)")
+            }
+            changed = true
+        }
+        guard changed, let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
+        else { return spec }
+        return String(decoding: data, as: UTF8.self)
+    }
 
     /// Reads the job, reaches its provider and resolves the whole chain, every request validated: a job that
     /// cannot go through fails here, before the first submit of its first segment.

@@ -1,4 +1,5 @@
 import ArgumentParser
+import ClipPipeline
 import ClipQueue
 import Foundation
 import Logging
@@ -18,7 +19,9 @@ struct Batch: AsyncParsableCommand {
                 "duration": 5, "aspect": "16:9", "resolution": "720p", "output": "c1.mp4"}, "kind": "generate" \
                 (one clip), or "kind": "check" with a "path". A bad line refuses the whole file. Relative input paths \
                 ("path", "start_image", "end_image") are taken from the file's directory; a relative "output" is \
-                written in the workers' --store.
+                written in the workers' --store. With --store (the workers' store), every job's local start and end \
+                images are put in it (under inputs/) and the jobs name them there, so workers on other machines \
+                read them; without it, a local image must exist at the same path on every worker.
                 """)
 
         @Argument(help: "The batch file (JSON lines).")
@@ -26,6 +29,15 @@ struct Batch: AsyncParsableCommand {
 
         @Option(help: "The queue: postgres://user[:password]@host[:port]/database[?schema=NAME].")
         var queue: String
+
+        @Option(help: "The workers' store (a folder or s3://BUCKET/PREFIX): local start and end images are put in it.")
+        var store: String?
+
+        @Option(help: "With an s3:// store: the S3-compatible endpoint (default: AWS_ENDPOINT_URL, else AWS).")
+        var s3Endpoint: String?
+
+        @Option(help: "With an s3:// store: the bucket's region.")
+        var s3Region: String = "us-east-1"
 
         @Flag(help: "Print {enqueued: [...], already_present: [...]} as JSON.")
         var json = false
@@ -38,14 +50,51 @@ struct Batch: AsyncParsableCommand {
                     throw Failure(message: "\(jobs): cannot read the batch file: \(error.localizedDescription)")
                 }
                 let directory = URL(fileURLWithPath: jobs).deletingLastPathComponent()
-                let file = try BatchFile(name: (jobs as NSString).lastPathComponent, text: text) { object in
-                    for key in ["path", "start_image", "end_image"] {
-                        if let path = object[key] as? String, !path.hasPrefix("/"), !path.hasPrefix("http://"), !path.hasPrefix("https://") {
+                let name = (jobs as NSString).lastPathComponent
+                let inputs = ["path", "start_image", "end_image"]
+                func isLocal(_ text: String) -> Bool {
+                    !text.hasPrefix("http://") && !text.hasPrefix("https://") && !text.lowercased().hasPrefix("s3://")
+                }
+                func absolute(_ object: inout [String: Any]) {
+                    for key in inputs {
+                        if let path = object[key] as? String, isLocal(path), !path.hasPrefix("/") {
                             object[key] = directory.appendingPathComponent(path).standardizedFileURL.path
                         }
                     }
                 }
-                let result = try await QueueSession.with(url) { queue in try await queue.enqueue(file.jobs) }
+                var file = try BatchFile(name: name, text: text, rewrite: absolute)
+                if let store {
+                    // Every local image goes into the store once (named by its content); the lines then name it there.
+                    let artefacts: ArtefactStore
+                    do {
+                        artefacts = try ArtefactStore.parse(
+                            store, cache: NSTemporaryDirectory(), endpoint: s3Endpoint, region: s3Region,
+                            environment: ProcessInfo.processInfo.environment)
+                    } catch {
+                        throw Failure(message: "\(error)")
+                    }
+                    var published: [String: String] = [:]
+                    for line in file.lines {
+                        guard let object = try? JSONSerialization.jsonObject(with: Data(line.spec.utf8)) as? [String: Any] else { continue }
+                        for key in ["start_image", "end_image"] {
+                            guard let path = object[key] as? String, isLocal(path), published[path] == nil else { continue }
+                            guard FileManager.default.fileExists(atPath: path) else {
+                                throw Failure(message: "\(name):\(line.number): \"\(key)\" \(path): no such file; nothing was enqueued")
+                            }
+                            do { published[path] = try await artefacts.publishInput(path) } catch {
+                                throw Failure(message: "\(name):\(line.number): \"\(key)\": \(error); nothing was enqueued")
+                            }
+                        }
+                    }
+                    file = try BatchFile(name: name, text: text) { object in
+                        absolute(&object)
+                        for key in ["start_image", "end_image"] {
+                            if let path = object[key] as? String, let stored = published[path] { object[key] = stored }
+                        }
+                    }
+                }
+                let newJobs = file.jobs
+                let result = try await QueueSession.with(url) { queue in try await queue.enqueue(newJobs) }
                 if json {
                     try Output.json(["enqueued": result.enqueued, "already_present": result.alreadyPresent])
                 } else {

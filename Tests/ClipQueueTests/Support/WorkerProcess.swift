@@ -55,7 +55,10 @@ func eventually(timeout: Double, _ condition: () async throws -> Bool) async thr
 }
 
 /// Runs `clipkit ARGS` to completion and captures what it prints.
-func runClipKit(_ arguments: [String], in directory: String, timeout: Double = 120) async throws -> (status: Int32, stdout: String, stderr: String) {
-    let run = try await ChildProcess.run(ChildProcess.clipkitExecutable.path, arguments, timeout: timeout)
+func runClipKit(
+    _ arguments: [String], in directory: String, environment: [String: String] = [:], timeout: Double = 120
+) async throws -> (status: Int32, stdout: String, stderr: String) {
+    let run = try await ChildProcess.run(
+        ChildProcess.clipkitExecutable.path, arguments, extraEnvironment: environment, directory: directory, timeout: timeout)
     return (run.status, run.stdout, run.stderr)
 }
