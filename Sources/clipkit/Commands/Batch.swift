@@ -33,11 +33,7 @@ struct Batch: AsyncParsableCommand {
         @Option(help: "The workers' store (a folder or s3://BUCKET/PREFIX): local start and end images are put in it.")
         var store: String?
 
-        @Option(help: "With an s3:// store: the S3-compatible endpoint (default: AWS_ENDPOINT_URL, else AWS).")
-        var s3Endpoint: String?
-
-        @Option(help: "With an s3:// store: the bucket's region.")
-        var s3Region: String = "us-east-1"
+        @OptionGroup var bucket: BucketStoreOptions
 
         @Flag(help: "Print {enqueued: [...], already_present: [...]} as JSON.")
         var json = false
@@ -67,9 +63,7 @@ struct Batch: AsyncParsableCommand {
                     // Every local image goes into the store once (named by its content); the lines then name it there.
                     let artefacts: ArtefactStore
                     do {
-                        artefacts = try ArtefactStore.parse(
-                            store, cache: NSTemporaryDirectory(), endpoint: s3Endpoint, region: s3Region,
-                            environment: ProcessInfo.processInfo.environment)
+                        artefacts = try bucket.store(store, cache: NSTemporaryDirectory())
                     } catch {
                         throw Failure(message: "\(error)")
                     }

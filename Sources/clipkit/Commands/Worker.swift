@@ -28,11 +28,7 @@ struct WorkerCommand: AsyncParsableCommand {
     @Option(help: "With an s3:// store: this worker's local working folder, a cache of the bucket (default: a folder of its own in the system's temporary directory, removed when it exits).")
     var workDir: String?
 
-    @Option(help: "With an s3:// store: the S3-compatible endpoint (default: AWS_ENDPOINT_URL, else AWS).")
-    var s3Endpoint: String?
-
-    @Option(help: "With an s3:// store: the bucket's region.")
-    var s3Region: String = "us-east-1"
+    @OptionGroup var bucket: BucketStoreOptions
 
     @Option(help: "Steps run at once.")
     var concurrency: Int = 2
@@ -100,9 +96,7 @@ struct WorkerCommand: AsyncParsableCommand {
         let workerName = name ?? WorkerConfiguration.defaultName()
         let artefacts: ArtefactStore
         do {
-            artefacts = try ArtefactStore.parse(
-                store, cache: workDir ?? Self.defaultWorkDirectory(worker: workerName), endpoint: s3Endpoint, region: s3Region,
-                environment: ProcessInfo.processInfo.environment)
+            artefacts = try bucket.store(store, cache: workDir ?? Self.defaultWorkDirectory(worker: workerName))
         } catch {
             Output.error("\(error)")
             throw ExitCode.failure
