@@ -23,9 +23,13 @@ public enum ClipJoiner {
     /// Joins `inputs` in order into `output`.
     /// - Throws: ``JoinError`` when the clips cannot be joined (naming the clip and what differs),
     ///   ``MediaError`` when a clip cannot be read or the output cannot be written.
+    /// - Parameter colors: the clips' colour measurements when the caller has them already (see
+    ///   ``ColorMeasurements``); measurements of other clips are not used.
     @discardableResult
-    public static func join(inputs: [String], output: String, options: JoinOptions = JoinOptions()) throws -> JoinResult {
-        try JoinSession(inputs: inputs, output: output, options: options).run()
+    public static func join(
+        inputs: [String], output: String, options: JoinOptions = JoinOptions(), colors: ColorMeasurements? = nil
+    ) throws -> JoinResult {
+        try JoinSession(inputs: inputs, output: output, options: options, colors: colors?.of(inputs)).run()
     }
 
     /// Joins `inputs` with a seam mode, scaling clips of another size when `scale` is set.
@@ -45,11 +49,14 @@ final class JoinSession {
     private var frameRate = AVRational(num: 0, den: 1)
     private var transfers: [ColorCorrection?] = []
     private var segments: [JoinResult.Segment] = []
+    /// The inputs' colour measurements, when given (else measured for ``ColorMatchMode/first``).
+    private let colors: ColorMeasurements?
 
-    init(inputs: [String], output: String, options: JoinOptions) {
+    init(inputs: [String], output: String, options: JoinOptions, colors: ColorMeasurements? = nil) {
         self.paths = inputs
         self.output = output
         self.options = options
+        self.colors = colors
     }
 
     func run() throws -> JoinResult {
@@ -144,6 +151,7 @@ final class JoinSession {
     /// For `--color-match first`: the correction of each continuation towards the first clip (``ColorCorrection``).
     private func colorTransfers() throws -> [ColorCorrection?] {
         guard options.colorMatch == .first, inputs.count > 1 else { return inputs.map { _ in nil } }
+        if let colors { return colors.corrections }
         return ColorCorrection.ramps(try inputs.map { try ColorSampler.measure($0) }, fullRange: inputs.map(ColorSampler.isFullRange))
     }
 

@@ -21,8 +21,9 @@ public struct SeamAnalyzer: Sendable {
     ///
     /// With `colorMatch` ``ColorMatchMode/first``, each seam and each segment's drift are also measured as
     /// the join leaves them: every continuation corrected towards the first clip's statistics, measured
-    /// as ``ClipJoiner`` measures them (``SeamScore/correctedPSNR``, ``SegmentColor/correctedDrift``).
-    public func analyze(clips: [String], colorMatch: ColorMatchMode = .none) throws -> SeamReport {
+    /// as ``ClipJoiner`` measures them (``SeamScore/correctedPSNR``, ``SegmentColor/correctedDrift``), from
+    /// `colors` when they are these clips' (the join's own measurements), else measured here.
+    public func analyze(clips: [String], colorMatch: ColorMatchMode = .none, colors: ColorMeasurements? = nil) throws -> SeamReport {
         var inputs: [JoinInput] = []
         var scans: [Scan] = []
         for path in clips {
@@ -35,8 +36,10 @@ public struct SeamAnalyzer: Sendable {
         var measurements: [ColorSampler.Measurement] = []
         var corrections: [ColorCorrection?] = inputs.map { _ in nil }
         if colorMatch == .first, inputs.count > 1 {
-            measurements = try inputs.map { try ColorSampler.measure($0) }
-            corrections = ColorCorrection.ramps(measurements, fullRange: inputs.map(ColorSampler.isFullRange))
+            let colors = try colors?.of(clips) ?? ColorMeasurements(
+                paths: clips, clips: inputs.map { try ColorSampler.measure($0) }, fullRange: inputs.map(ColorSampler.isFullRange))
+            measurements = colors.clips
+            corrections = colors.corrections
         }
         var seams: [SeamScore] = []
         for k in scans.indices.dropFirst() {

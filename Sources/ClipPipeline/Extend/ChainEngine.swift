@@ -236,12 +236,14 @@ public struct ChainEngine: Sendable {
             seamFrames: nil, handoffSeconds: handoffs)
         if files.count > 1 {
             report("joining \(files.count) segments (seam: \(plan.seam))")
-            let joined = try Self.join(files, plan: plan)
+            // Measured once for the join's colour correction and the report's corrected scores.
+            let colors = plan.colorMatch == .first ? try ColorMeasurements.measure(clips: files) : nil
+            let joined = try Self.join(files, plan: plan, colors: colors)
             result.frameCount = joined.frameCount
             result.durationSeconds = joined.durationSeconds
             result.seamFrames = joined.seamFrames
             // Measured both ways: as generated, and as the join's correction (if any) leaves them.
-            let seams = try SeamAnalyzer().analyze(clips: files, colorMatch: plan.colorMatch)
+            let seams = try SeamAnalyzer().analyze(clips: files, colorMatch: plan.colorMatch, colors: colors)
             result.seams = seams
             for score in seams.seams where score.seam < result.segments.count {
                 // Seam k sits between segment k and segment k+1 (1-based numbering in the result).
@@ -384,8 +386,9 @@ public struct ChainEngine: Sendable {
     }
 
     /// Joins the segments' clips into the plan's output with its seam and colour handling.
-    static func join(_ files: [String], plan: ChainPlan) throws -> JoinResult {
-        try ClipJoiner.join(inputs: files, output: plan.output, options: JoinOptions(seam: plan.seam, colorMatch: plan.colorMatch))
+    static func join(_ files: [String], plan: ChainPlan, colors: ColorMeasurements? = nil) throws -> JoinResult {
+        try ClipJoiner.join(
+            inputs: files, output: plan.output, options: JoinOptions(seam: plan.seam, colorMatch: plan.colorMatch), colors: colors)
     }
 
     /// A user's image reference as the provider will read it: a URL as is, a local file through `host`.
