@@ -39,6 +39,13 @@ public struct MotoServer: Sendable {
             arguments: [endpoint.appendingPathComponent(name).absoluteString])
     }
 
+    /// Creates a bucket of its own for one test, `PREFIX-RANDOM`, and returns its name.
+    public func newBucket(_ prefix: String = "clipkit") async throws -> String {
+        let name = "\(prefix)-\(UUID().uuidString.prefix(8).lowercased())"
+        try await createBucket(name)
+        return name
+    }
+
     /// Stops the server this test started (never one given from outside).
     public func stop() {
         guard let directory else { return }

@@ -138,8 +138,7 @@ struct BatchRunTests {
         defer { Task { await sandbox.stop() } }
         let moto = try await MotoServer.start()
         defer { moto.stop() }
-        let bucket = "clipkit-batch-\(UUID().uuidString.prefix(8).lowercased())"
-        try await moto.createBucket(bucket)
+        let bucket = try await moto.newBucket("clipkit-batch")
         let file = directory.file("jobs.jsonl")
         try Self.write([
             ["id": "s", "kind": "extend", "provider": "luma", "prompt": "a harbour", "segments": 2, "resolution": "540p",
@@ -171,8 +170,7 @@ struct BatchRunTests {
         defer { Task { await sandbox.stop() } }
         let moto = try await MotoServer.start()
         defer { moto.stop() }
-        let bucket = "clipkit-batch-\(UUID().uuidString.prefix(8).lowercased())"
-        try await moto.createBucket(bucket)
+        let bucket = try await moto.newBucket("clipkit-batch")
         let file = directory.file("jobs.jsonl")
         try Self.write([
             ["id": "g", "kind": "generate", "provider": "kkiai", "model": "ray-v1", "prompt": "a harbour", "base_url": sandbox.baseURL],

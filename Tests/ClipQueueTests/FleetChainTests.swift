@@ -15,10 +15,11 @@ struct FleetChainTests {
     static let startup = 60.0
     static let prompts = ["a lighthouse at dusk", "the sea at night"]
 
-    static func sandbox(faults: String? = nil) async throws -> SandboxServer {
+    /// A quiet sandbox without render delay, its clips at `renderScale` of the providers' sizes.
+    static func sandbox(faults: String? = nil, renderScale: Double = 0.125) async throws -> SandboxServer {
         var logger = Logger(label: "test.sandbox")
         logger.logLevel = .warning
-        var configuration = SandboxConfiguration(stepDelay: 0, renderScale: 0.125)
+        var configuration = SandboxConfiguration(stepDelay: 0, renderScale: renderScale)
         if let faults { configuration.faults = try SandboxFaults(spec: faults) }
         return try await SandboxServer.start(configuration, logger: logger)
     }

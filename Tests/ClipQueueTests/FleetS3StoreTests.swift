@@ -27,11 +27,6 @@ struct FleetS3StoreTests {
         "PIXWITH_API_KEY": SandboxConfiguration.defaultAPIKey,
     ]) { $1 }
 
-    static func newBucket(on server: MotoServer) async throws -> String {
-        let name = "clipkit-fleet-\(UUID().uuidString.prefix(8).lowercased())"
-        try await server.createBucket(name)
-        return name
-    }
 
     static func settled(_ queue: PostgresJobQueue) async throws -> Bool {
         try await queue.status().jobs.allSatisfy { $0.state == .done || $0.state == .failed || $0.state == .needsAttention }
@@ -42,12 +37,10 @@ struct FleetS3StoreTests {
         defer { directory.remove() }
         let moto = try await MotoServer.start()
         defer { moto.stop() }
-        let name = try await Self.newBucket(on: moto)
+        let name = try await moto.newBucket("clipkit-fleet")
         let store = "s3://\(name)/fleet"
-        var logger = Logger(label: "test.sandbox")
-        logger.logLevel = .warning
-        let sandbox = try await SandboxServer.start(SandboxConfiguration(stepDelay: 0, renderScale: 0.125), logger: logger)
-        let fullSize = try await SandboxServer.start(SandboxConfiguration(stepDelay: 0), logger: logger)
+        let sandbox = try await FleetChainTests.sandbox()
+        let fullSize = try await FleetChainTests.sandbox(renderScale: 1)
         defer { Task { await fullSize.stop() } }
         do {
             try await TestDatabase.withQueue { (queue: PostgresJobQueue, url: QueueURL) async throws -> Void in
@@ -164,11 +157,9 @@ struct FleetS3StoreTests {
         defer { directory.remove() }
         let moto = try await MotoServer.start()
         defer { moto.stop() }
-        let name = try await Self.newBucket(on: moto)
+        let name = try await moto.newBucket("clipkit-fleet")
         let store = "s3://\(name)/fleet"
-        var logger = Logger(label: "test.sandbox")
-        logger.logLevel = .warning
-        let sandbox = try await SandboxServer.start(SandboxConfiguration(stepDelay: 0, renderScale: 0.125), logger: logger)
+        let sandbox = try await FleetChainTests.sandbox()
         do {
             try await TestDatabase.withQueue { (queue: PostgresJobQueue, url: QueueURL) async throws -> Void in
                 // The product shot lives only beside the batch file, on the submitting machine.

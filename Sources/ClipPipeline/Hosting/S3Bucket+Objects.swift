@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Foundation
 import NIOCore
+import NIOHTTP1
 
 /// Objects under a key, through presigned URLs: what an S3 artefact store needs beyond hosting one frame.
 /// Errors name the bucket and the key, never the credentials (a presigned URL is not shown either).
@@ -35,21 +36,18 @@ extension S3Bucket {
         do { data = try Data(contentsOf: URL(fileURLWithPath: file)) } catch {
             throw PipelineError("cannot read \(file) to upload it to \(address(of: key)): \(error.localizedDescription)")
         }
-        var request = HTTPClientRequest(url: presignedURL(method: "PUT", key: key, date: Date(), expires: 900).absoluteString)
-        request.method = .PUT
-        request.headers.add(name: "Content-Type", value: Self.contentType(of: key))
-        request.headers.add(name: "Content-Length", value: "\(data.count)")
-        request.body = .bytes(ByteBuffer(bytes: data))
-        let response: HTTPClientResponse
-        do {
-            response = try await client.execute(request, timeout: timeout ?? Self.timeout(bytes: data.count))
-        } catch {
-            throw PipelineError("uploading \(address(of: key)) to \(endpointName) failed: \(error)")
+        try await put(data, key: key, timeout: timeout, client: client)
+    }
+
+    /// Uploads `data` under `key` (replacing what was there) with a presigned PUT.
+    public func put(_ data: Data, key: String, timeout: TimeAmount? = nil, client: HTTPClient = .shared) async throws {
+        let response = try await send(.PUT, key: key, doing: "uploading", timeout: timeout ?? Self.timeout(bytes: data.count), client: client) {
+            $0.headers.add(name: "Content-Type", value: Self.contentType(of: key))
+            $0.headers.add(name: "Content-Length", value: "\(data.count)")
+            $0.body = .bytes(ByteBuffer(bytes: data))
         }
         _ = try? await response.body.collect(upTo: 1 << 20)
-        guard (200..<300).contains(response.status.code) else {
-            throw PipelineError("uploading \(address(of: key)) to \(endpointName) failed: HTTP \(response.status.code)")
-        }
+        try check(response, doing: "uploading", key: key)
     }
 
     /// Downloads `key` to `file` with a presigned GET: streamed to `file.partial`, then renamed, so a reader
@@ -57,21 +55,12 @@ extension S3Bucket {
     /// - Parameter timeout: the deadline for the whole download (default 5 minutes).
     /// - Throws: ``PipelineError``: "no such object" for a missing key, else the HTTP status or transport error.
     public func get(key: String, to file: String, timeout: TimeAmount = .seconds(300), client: HTTPClient = .shared) async throws {
-        var request = HTTPClientRequest(url: presignedURL(method: "GET", key: key, date: Date(), expires: 900).absoluteString)
-        request.method = .GET
-        let response: HTTPClientResponse
-        do {
-            response = try await client.execute(request, timeout: timeout)
-        } catch {
-            throw PipelineError("downloading \(address(of: key)) from \(endpointName) failed: \(error)")
-        }
-        guard response.status.code != 404 else {
-            _ = try? await response.body.collect(upTo: 1 << 20)
-            throw PipelineError("\(address(of: key)): no such object at \(endpointName)")
-        }
+        let response = try await send(.GET, key: key, doing: "downloading", timeout: timeout, client: client)
         guard (200..<300).contains(response.status.code) else {
             _ = try? await response.body.collect(upTo: 1 << 20)
-            throw PipelineError("downloading \(address(of: key)) from \(endpointName) failed: HTTP \(response.status.code)")
+            if response.status.code == 404 { throw PipelineError("\(address(of: key)): no such object at \(endpointName)") }
+            try check(response, doing: "downloading", key: key)
+            return
         }
         let partial = file + ".partial"
         let manager = FileManager.default
@@ -97,17 +86,31 @@ extension S3Bucket {
     /// Deletes `key` with a presigned DELETE (S3 answers 204 whether or not it was there).
     /// - Throws: ``PipelineError`` naming the object when the server refuses.
     public func delete(key: String, timeout: TimeAmount = .seconds(60), client: HTTPClient = .shared) async throws {
-        var request = HTTPClientRequest(url: presignedURL(method: "DELETE", key: key, date: Date(), expires: 900).absoluteString)
-        request.method = .DELETE
-        let response: HTTPClientResponse
-        do {
-            response = try await client.execute(request, timeout: timeout)
-        } catch {
-            throw PipelineError("deleting \(address(of: key)) at \(endpointName) failed: \(error)")
-        }
+        let response = try await send(.DELETE, key: key, doing: "deleting", timeout: timeout, client: client)
         _ = try? await response.body.collect(upTo: 1 << 20)
+        try check(response, doing: "deleting", key: key)
+    }
+
+    /// Sends `method` on `key` through a presigned URL (valid 15 minutes); a transport failure is a
+    /// ``PipelineError`` "`doing` s3://bucket/key at ENDPOINT failed: ...".
+    private func send(
+        _ method: HTTPMethod, key: String, doing: String, timeout: TimeAmount, client: HTTPClient,
+        configure: (inout HTTPClientRequest) -> Void = { _ in }
+    ) async throws -> HTTPClientResponse {
+        var request = HTTPClientRequest(url: presignedURL(method: method.rawValue, key: key, date: Date(), expires: 900).absoluteString)
+        request.method = method
+        configure(&request)
+        do {
+            return try await client.execute(request, timeout: timeout)
+        } catch {
+            throw PipelineError("\(doing) \(address(of: key)) at \(endpointName) failed: \(error)")
+        }
+    }
+
+    /// Throws unless the server answered 2xx.
+    private func check(_ response: HTTPClientResponse, doing: String, key: String) throws {
         guard (200..<300).contains(response.status.code) else {
-            throw PipelineError("deleting \(address(of: key)) at \(endpointName) failed: HTTP \(response.status.code)")
+            throw PipelineError("\(doing) \(address(of: key)) at \(endpointName) failed: HTTP \(response.status.code)")
         }
     }
 

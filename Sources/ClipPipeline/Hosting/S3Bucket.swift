@@ -32,21 +32,15 @@ public struct S3Bucket: Sendable {
         self.prefix = prefix
     }
 
-    /// Uploads `file` and returns a presigned GET URL for it.
+    /// Uploads `file` under a key named by its content and returns a presigned GET URL for it.
     public func upload(file: URL, client: HTTPClient = .shared) async throws -> URL {
-        let data = try Data(contentsOf: file)
+        let data: Data
+        do { data = try Data(contentsOf: file) } catch {
+            throw PipelineError("cannot read \(file.path) to upload it: \(error.localizedDescription)")
+        }
         let digest = SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
         let key = prefix + String(digest.prefix(16)) + "-" + file.lastPathComponent
-        let put = presignedURL(method: "PUT", key: key, date: Date(), expires: 900)
-        var request = HTTPClientRequest(url: put.absoluteString)
-        request.method = .PUT
-        request.headers.add(name: "Content-Type", value: file.pathExtension == "png" ? "image/png" : "application/octet-stream")
-        request.headers.add(name: "Content-Length", value: "\(data.count)")
-        request.body = .bytes(ByteBuffer(bytes: data))
-        let response = try await client.execute(request, timeout: .seconds(60))
-        guard (200..<300).contains(response.status.code) else {
-            throw PipelineError("S3 upload of \(file.lastPathComponent) to \(endpoint.host ?? "the bucket") failed: HTTP \(response.status.code)")
-        }
+        try await put(data, key: key, client: client)
         return presignedURL(method: "GET", key: key, date: Date(), expires: expires)
     }
 

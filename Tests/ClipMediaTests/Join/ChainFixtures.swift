@@ -12,6 +12,25 @@ enum ChainFixtures {
         return k * 100 + j
     }
 
+    /// Two 24-frame clips, `a.mp4` and `b.mp4`, the second drifted warmer (red up, blue down), as a
+    /// continuation drifts from the first clip's colours.
+    static func tintedPair(in directory: TemporaryDirectory) throws -> (first: String, warmer: String) {
+        let settings = Fixtures.settings()
+        let background = FixtureFactory.gradient(width: 320, height: 180)
+        let a = try FixtureFactory.makeClip(at: directory.file("a.mp4"), settings: settings, frames: 24) { j in
+            FixtureFactory.pattern(index: j, width: 320, height: 180, background: background)
+        }
+        let b = try FixtureFactory.makeClip(at: directory.file("b.mp4"), settings: settings, frames: 24) { j in
+            var image = FixtureFactory.pattern(index: 100 + j, width: 320, height: 180, background: background)
+            for i in stride(from: 0, to: image.pixels.count, by: 3) {
+                image.pixels[i] = UInt8(min(255, Int(image.pixels[i]) + 40))
+                image.pixels[i + 2] = UInt8(max(0, Int(image.pixels[i + 2]) - 30))
+            }
+            return image
+        }
+        return (a, b)
+    }
+
     /// Writes `count` chain clips of `frames` frames each and returns their paths.
     static func chain(
         _ count: Int, frames: Int = 48, in directory: TemporaryDirectory, width: Int = 320, height: Int = 180,

@@ -150,20 +150,8 @@ struct ClipJoinerTests {
     @Test func colourMatchMovesATintedContinuationTowardsTheFirstClip() throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
-        let settings = Fixtures.settings()
-        let background = FixtureFactory.gradient(width: 320, height: 180)
-        let a = try FixtureFactory.makeClip(at: directory.file("a.mp4"), settings: settings, frames: 24) { j in
-            FixtureFactory.pattern(index: j, width: 320, height: 180, background: background)
-        }
-        // The continuation drifts: warmer and with more contrast.
-        let b = try FixtureFactory.makeClip(at: directory.file("b.mp4"), settings: settings, frames: 24) { j in
-            var image = FixtureFactory.pattern(index: 100 + j, width: 320, height: 180, background: background)
-            for i in stride(from: 0, to: image.pixels.count, by: 3) {
-                image.pixels[i] = UInt8(min(255, Int(image.pixels[i]) + 40))
-                image.pixels[i + 2] = UInt8(max(0, Int(image.pixels[i + 2]) - 30))
-            }
-            return image
-        }
+        // The continuation drifts: warmer.
+        let (a, b) = try ChainFixtures.tintedPair(in: directory)
         let plain = directory.file("plain.mp4")
         let matched = directory.file("matched.mp4")
         try ClipJoiner.join(inputs: [a, b], output: plain, options: JoinOptions(seam: .drop))

@@ -8,20 +8,8 @@ import Testing
 struct ColorMeasurementsTests {
     /// A first clip and a warmer continuation.
     static func clips(in directory: TemporaryDirectory) throws -> [String] {
-        let settings = Fixtures.settings()
-        let background = FixtureFactory.gradient(width: 320, height: 180)
-        let a = try FixtureFactory.makeClip(at: directory.file("a.mp4"), settings: settings, frames: 24) { j in
-            FixtureFactory.pattern(index: j, width: 320, height: 180, background: background)
-        }
-        let b = try FixtureFactory.makeClip(at: directory.file("b.mp4"), settings: settings, frames: 24) { j in
-            var image = FixtureFactory.pattern(index: 100 + j, width: 320, height: 180, background: background)
-            for i in stride(from: 0, to: image.pixels.count, by: 3) {
-                image.pixels[i] = UInt8(min(255, Int(image.pixels[i]) + 40))
-                image.pixels[i + 2] = UInt8(max(0, Int(image.pixels[i + 2]) - 30))
-            }
-            return image
-        }
-        return [a, b]
+        let pair = try ChainFixtures.tintedPair(in: directory)
+        return [pair.first, pair.warmer]
     }
 
     @Test func sharedMeasurementsGiveTheJoinAndReportEachMakesAlone() throws {

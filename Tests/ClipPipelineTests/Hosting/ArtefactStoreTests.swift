@@ -97,8 +97,7 @@ struct ArtefactStoreBucketTests {
     @Test func aClipPublishedByOneWorkerIsFetchedIntoAnotherWorkersCacheAndAMissingKeyIsNamed() async throws {
         let server = try await MotoServer.start()
         defer { server.stop() }
-        let name = "clipkit-store-\(UUID().uuidString.prefix(8).lowercased())"
-        try await server.createBucket(name)
+        let name = try await server.newBucket("clipkit-store")
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         func store(_ worker: String) throws -> ArtefactStore {
